@@ -1,0 +1,84 @@
+"""Checks every lesson follows the template in CONTRIBUTING.md (the parts a machine can check)."""
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+BOOTSTRAP = (ROOT / "CONTRIBUTING.md").read_text().split("## The bootstrap cell")[1].split("```python\n")[1].split("```")[0].rstrip("\n")
+COLAB = "https://colab.research.google.com/github/gan-vae-course/gan-vae-course/blob/main/notebooks/{}"
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def source(cell):
+    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+
+
+def test_there_are_lessons():
+    assert NOTEBOOKS and NOTEBOOKS[0].name == "00_setup_and_tour.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_name_is_numbered(path):
+    assert re.fullmatch(r"\d\d_[a-z0-9_]+\.ipynb", path.name), "lessons are named NN_short_name.ipynb"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_header(path):
+    first = source(load(path)["cells"][0])
+    assert first.startswith(f"# {path.name[:2]} · "), "the first cell is the title: '# NN · Title'"
+    assert COLAB.format(path.name) in first, "the Colab badge must open this very notebook"
+    for field in ("**You will learn**", "**Prerequisites**", "**Time on a 2-core CPU**", "**Accelerator**"):
+        assert field in first, f"header is missing {field}"
+    assert not re.search(r"QUICK_TIME|FULL_TIME|TODO", first)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_first_code_cell_is_the_bootstrap(path):
+    code = [c for c in load(path)["cells"] if c["cell_type"] == "code"]
+    assert source(code[0]) == BOOTSTRAP, "the first code cell must be CONTRIBUTING.md's bootstrap cell, unchanged"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    for cell in load(path)["cells"]:
+        if cell["cell_type"] == "code":
+            assert cell["outputs"] == [] and cell["execution_count"] is None, "clear outputs before committing"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_a_hidden_checked_solution(path):
+    cells = load(path)["cells"]
+    prompts = [int(n) for c in cells if c["cell_type"] == "markdown"
+               for n in re.findall(r"\*\*Exercise (\d+)\.\*\*", source(c))]
+    assert prompts, "every lesson has exercises"
+    assert prompts == list(range(1, len(prompts) + 1)), "exercises are numbered 1, 2, 3, ..."
+    solutions = {int(m.group(1)): c for c in cells if c["cell_type"] == "code"
+                 for m in [re.match(r"# Solution to exercise (\d+)\n", source(c))] if m}
+    for number in prompts:
+        assert number in solutions, f"exercise {number} has no solution cell"
+        cell = solutions[number]
+        assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, f"solution {number} must be hidden"
+        assert "assert " in source(cell) or "check_" in source(cell), f"solution {number} must check itself"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_summary_and_further_reading(path):
+    text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    assert "## Summary" in text and "## Further reading" in text
+
+
+def test_bootstrap_finds_course_utils_in_a_fresh_clone(tmp_path):
+    """Without `pip install -e .`, run from notebooks/, the bootstrap must still import course_utils."""
+    code = BOOTSTRAP + "\nprint(course_utils.__file__)"
+    python = getattr(sys, "_base_executable", sys.executable)  # the interpreter outside the venv
+    result = subprocess.run([python, "-I", "-c", code], cwd=ROOT / "notebooks", capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert Path(result.stdout.strip()).parent == ROOT / "course_utils"
