@@ -155,3 +155,13 @@ def make_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = Tru
     if shuffle:
         ds = ds.shuffle(len(images), seed=seed, reshuffle_each_iteration=True)
     return ds.batch(batch_size, drop_remainder=drop_remainder).prefetch(tf.data.AUTOTUNE)
+
+
+def binarize(images, threshold: int = 128) -> np.ndarray:
+    """uint8 images -> float32 {0, 1} with a channel axis: pixel >= threshold is 1 (the binarised MNIST of
+    lessons 01 and 08, where pixels are modelled as Bernoulli variables)."""
+    images = _check_images(images)
+    if not 0 < threshold <= 255:
+        raise ValueError(f"threshold must be in 1..255, got {threshold}.")
+    binary = (images >= threshold).astype(np.float32)
+    return binary[..., None] if binary.ndim == 3 else binary

@@ -106,3 +106,14 @@ def test_make_dataset_bad_input():
         datasets.make_dataset(np.zeros((4, 28, 28), np.uint8))
     with pytest.raises(ValueError, match="4 images but 3 labels"):
         datasets.make_dataset(np.zeros((4, 2, 2, 1), np.float32), np.zeros(3))
+
+
+def test_binarize():
+    images = np.array([[[0, 127], [128, 255]]], dtype=np.uint8)
+    binary = datasets.binarize(images)
+    assert binary.shape == (1, 2, 2, 1) and binary[0, :, :, 0].tolist() == [[0, 0], [1, 1]]
+    assert datasets.binarize(images, threshold=1)[0, :, :, 0].tolist() == [[0, 1], [1, 1]]
+    with pytest.raises(ValueError, match="threshold"):
+        datasets.binarize(images, threshold=0)
+    with pytest.raises(ValueError, match="uint8"):
+        datasets.binarize(images.astype(np.float32))
