@@ -101,3 +101,26 @@ class SampleGridCallback(keras.callbacks.Callback):
 
                 display(fig)
             plt.close(fig)
+
+
+class TimeBudget(keras.callbacks.Callback):
+    """Stop ``fit`` once ``seconds`` of training have passed (checked after every batch).
+
+    Comparing models "for the same wall-clock budget" (lessons 05 and 10, the benchmark) needs this rather
+    than a number of epochs, since models differ in speed. ``elapsed`` and ``steps`` report what was used.
+    """
+
+    def __init__(self, seconds: float):
+        super().__init__()
+        if seconds <= 0:
+            raise ValueError(f"seconds must be positive, got {seconds}.")
+        self.seconds, self.elapsed, self.steps = seconds, 0.0, 0
+
+    def on_train_begin(self, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.steps += 1
+        self.elapsed = time.perf_counter() - self._start
+        if self.elapsed >= self.seconds:
+            self.model.stop_training = True

@@ -68,3 +68,17 @@ def test_sample_grid_callback_collects_frames(tmp_path):
 def test_progress_passthrough():
     assert list(training.progress(range(3), enabled=False)) == [0, 1, 2]
     assert list(training.progress(range(3), desc="x")) == [0, 1, 2]
+
+
+def test_time_budget_stops_fit():
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    budget = training.TimeBudget(seconds=0.3)
+    x = np.zeros((32000, 2), np.float32)
+    model.fit(x, x[:, :1], batch_size=1, epochs=50, verbose=0, callbacks=[budget])
+    assert 0.3 <= budget.elapsed < 3.0  # stopped soon after the budget, far before 50 epochs of 32000 steps
+    assert 0 < budget.steps < 32000
+    with pytest.raises(ValueError, match="positive"):
+        training.TimeBudget(0)

@@ -1,0 +1,102 @@
+import keras
+import numpy as np
+import pytest
+
+from course_utils import gan
+
+
+def tiny_images(n=64, seed=0):
+    return np.random.default_rng(seed).uniform(-1, 1, (n, 28, 28, 1)).astype(np.float32)
+
+
+def test_skeleton_shapes():
+    generator = gan.build_generator(latent_dim=8)
+    images = generator.predict_on_batch(np.zeros((3, 8), np.float32))
+    assert images.shape == (3, 28, 28, 1) and np.abs(images).max() <= 1.0
+    discriminator = gan.build_discriminator()
+    scores = discriminator.predict_on_batch(images)
+    assert scores.shape == (3, 1) and np.all((scores >= 0) & (scores <= 1))
+
+
+def test_train_gan_updates_both_players_and_only_them():
+    """Fails if the discriminator is left frozen (the Keras 2 habit) or the GAN step moves the discriminator."""
+    keras.utils.set_random_seed(0)
+    generator, discriminator = gan.build_generator(latent_dim=8), gan.build_discriminator()
+    combined = gan.build_gan(generator, discriminator)
+    d_before = [w.copy() for w in discriminator.get_weights()]
+    g_before = [w.copy() for w in generator.get_weights()]
+    seen = []
+    history = gan.train_gan(generator, discriminator, combined, tiny_images(), epochs=2, batch_size=32,
+                            on_epoch_end=lambda epoch, logs: seen.append(epoch))
+    assert seen == [0, 1] and set(history) == {"d_loss", "d_acc", "g_loss"} and len(history["g_loss"]) == 2
+    assert any(not np.allclose(a, b) for a, b in zip(d_before, discriminator.get_weights()))
+    assert any(not np.allclose(a, b) for a, b in zip(g_before, generator.get_weights()))
+    # a generator step alone must leave the discriminator untouched
+    d_mid = [w.copy() for w in discriminator.get_weights()]
+    discriminator.trainable = False
+    combined.train_on_batch(np.zeros((4, 8), np.float32), np.ones((4, 1), np.float32))
+    assert all(np.allclose(a, b) for a, b in zip(d_mid, discriminator.get_weights()))
+
+
+def test_train_gan_bad_input():
+    generator, discriminator = gan.build_generator(latent_dim=8), gan.build_discriminator()
+    combined = gan.build_gan(generator, discriminator)
+    with pytest.raises(ValueError, match=r"\(N, 28, 28, 1\)"):
+        gan.train_gan(generator, discriminator, combined, np.zeros((10, 28, 28)), epochs=1, batch_size=4)
+    with pytest.raises(ValueError, match="batch_size"):
+        gan.train_gan(generator, discriminator, combined, tiny_images(8), epochs=1, batch_size=16)
+
+
+def test_dcgan_shapes():
+    generator = gan.build_dcgan_generator(latent_dim=16, width=8)
+    assert generator.output_shape == (None, 28, 28, 1)
+    assert gan.build_dcgan_discriminator(width=8).output_shape == (None, 1)
+
+
+class ConstantLogit(keras.layers.Layer):
+    """A discriminator that answers logit w * mean(x) with w = 0, i.e. D = 1/2 whatever it sees, yet has a
+    gradient path to its weight and to the generator."""
+
+    def build(self, input_shape):
+        self.w = self.add_weight(shape=(), initializer="zeros")
+
+    def call(self, x):
+        return self.w * keras.ops.mean(x, axis=-1, keepdims=True)
+
+
+@pytest.mark.parametrize("smoothing", [0.0, 0.1])
+def test_dcgan_losses_have_the_right_values(smoothing):
+    """With D = 1/2 everywhere: d_loss = BCE(1-s, 1/2) + BCE(0, 1/2) = 2 log 2; g_loss = log 2 (non-saturating).
+    (With D = 1/2, BCE(t, 1/2) = log 2 for any target t, so smoothing must not change the value.)"""
+    discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), ConstantLogit()])
+    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), discriminator)
+    model.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0), label_smoothing=smoothing)
+    logs = model.train_step(tiny_images(8))
+    assert abs(float(logs["d_loss"]) - 2 * np.log(2)) < 1e-5
+    assert abs(float(logs["g_loss"]) - np.log(2)) < 1e-5
+    assert abs(float(logs["d_real"]) - 0.5) < 1e-6 and abs(float(logs["d_fake"]) - 0.5) < 1e-6
+
+
+def test_dcgan_fit_moves_both_networks_and_generates_reproducibly():
+    keras.utils.set_random_seed(0)
+    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=4), gan.build_dcgan_discriminator(width=4))
+    model.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5), label_smoothing=0.1)
+    g_before = [w.copy() for w in model.generator.get_weights()]
+    d_before = [w.copy() for w in model.discriminator.get_weights()]
+    history = model.fit(tiny_images(64), batch_size=32, epochs=1, verbose=0)
+    assert set(history.history) == {"d_loss", "g_loss", "d_real", "d_fake"}
+    assert any(not np.allclose(a, b) for a, b in zip(g_before, model.generator.get_weights()))
+    assert any(not np.allclose(a, b) for a, b in zip(d_before, model.discriminator.get_weights()))
+    np.testing.assert_array_equal(model.generate(4, seed=1), model.generate(4, seed=1))
+    assert not np.array_equal(model.generate(4, seed=1), model.generate(4, seed=2))
+
+
+def test_dcgan_rejects_bad_label_smoothing():
+    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4))
+    with pytest.raises(ValueError, match="label_smoothing"):
+        model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), label_smoothing=0.7)
+
+
+def test_fixed_noise_is_fixed():
+    np.testing.assert_array_equal(gan.fixed_noise(3, 5, seed=2), gan.fixed_noise(3, 5, seed=2))
+    assert gan.fixed_noise(3, 5).shape == (3, 5)
