@@ -109,15 +109,31 @@ def build_dcgan_generator(latent_dim: int = 64, width: int = 32) -> keras.Model:
     ], name="dcgan_generator")
 
 
-def build_dcgan_discriminator(width: int = 32) -> keras.Model:
+def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2) -> keras.Model:
     """image -> two stride-2 convolutions (28 -> 14 -> 7) -> one logit (no sigmoid: the loss takes logits)."""
     return keras.Sequential([
         keras.Input(IMAGE_SHAPE),
         layers.Conv2D(width, 4, strides=2, padding="same"), layers.LeakyReLU(0.2),
         layers.Conv2D(2 * width, 4, strides=2, padding="same"), layers.LeakyReLU(0.2),
-        layers.Flatten(), layers.Dropout(0.2),
+        layers.Flatten(), layers.Dropout(dropout),
         layers.Dense(1),
     ], name="dcgan_discriminator")
+
+
+# The configuration lesson 05 teaches and the benchmark measures (one place, so they cannot drift apart).
+LESSON_05_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout": 0.2,
+                      "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1}
+
+
+def build_lesson_05_dcgan(settings: dict | None = None) -> "DCGAN":
+    """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
+    s = {**LESSON_05_SETTINGS, **(settings or {})}
+    model = DCGAN(build_dcgan_generator(s["latent_dim"], width=s["g_width"]),
+                  build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"]))
+    model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
+                  g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
+                  label_smoothing=s["label_smoothing"])
+    return model
 
 
 class DCGAN(keras.Model):
