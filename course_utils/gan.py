@@ -122,14 +122,15 @@ def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2) -> keras.Mo
 
 # The configuration lesson 05 teaches and the benchmark measures (one place, so they cannot drift apart).
 LESSON_05_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout": 0.2,
-                      "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1}
+                      "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
+                      "ema_decay": 0.999}
 
 
 def build_lesson_05_dcgan(settings: dict | None = None) -> "DCGAN":
     """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
     s = {**LESSON_05_SETTINGS, **(settings or {})}
     model = DCGAN(build_dcgan_generator(s["latent_dim"], width=s["g_width"]),
-                  build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"]))
+                  build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"]), ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])
@@ -142,11 +143,23 @@ class DCGAN(keras.Model):
     ``compile(d_optimizer, g_optimizer, label_smoothing=0.1)``: the discriminator's targets for real images
     are ``1 - label_smoothing`` (one-sided label smoothing). The generator uses the non-saturating loss
     ``-log D(G(z))``. ``fit`` reports ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake`` (mean D output).
+
+    ``ema_decay`` (e.g. 0.999) keeps ``ema_generator``, an exponential moving average of the generator's
+    weights, updated after every step: ``w_ema <- d * w_ema + (1 - d) * w``, with ``d`` warmed up as
+    ``min(ema_decay, (1 + t) / (10 + t))``. Averaging smooths out the oscillation of GAN training;
+    :meth:`generate` and :attr:`sampler` then use the average.
     """
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, ema_decay: float | None = None, **kwargs):
         super().__init__(**kwargs)
         self.generator, self.discriminator = generator, discriminator
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be in (0, 1) or None, got {ema_decay}.")
+        self.ema_decay, self.ema_generator = ema_decay, None
+        if ema_decay is not None:
+            self.ema_generator = keras.models.clone_model(generator)
+            self.ema_generator.set_weights(generator.get_weights())
+            self.ema_step = tf.Variable(0.0, trainable=False, name="ema_step")
         self.latent_dim = generator.input_shape[-1]
         self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
@@ -185,15 +198,25 @@ class DCGAN(keras.Model):
             g_loss = self.bce(tf.ones_like(fake_logits_g), fake_logits_g)
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        if self.ema_generator is not None:  # 3. the running average of the generator's weights
+            decay = tf.minimum(self.ema_decay, (1.0 + self.ema_step) / (10.0 + self.ema_step))
+            for average, current in zip(self.ema_generator.weights, self.generator.weights):
+                average.assign(decay * average + (1.0 - decay) * current)
+            self.ema_step.assign_add(1.0)
         for name, value in (("d_loss", d_loss), ("g_loss", g_loss), ("d_real", tf.reduce_mean(tf.sigmoid(real_logits))),
                             ("d_fake", tf.reduce_mean(tf.sigmoid(fake_logits)))):
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
+    @property
+    def sampler(self) -> keras.Model:
+        """The generator to draw images with: the weight average if ``ema_decay`` was set, else the generator."""
+        return self.ema_generator if self.ema_generator is not None else self.generator
+
     def generate(self, n: int, seed: int = 0) -> np.ndarray:
-        """n images in [-1, 1] from fixed noise (the same seed gives the same images)."""
+        """n images in [-1, 1] from fixed noise (the same seed gives the same images), drawn by :attr:`sampler`."""
         noise = tf.random.stateless_normal((n, self.latent_dim), seed=(seed, 0))
-        return self.generator(noise, training=False).numpy()
+        return self.sampler(noise, training=False).numpy()
 
 
 def fixed_noise(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:

@@ -1,6 +1,7 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from course_utils import gan
 
@@ -108,3 +109,28 @@ def test_lesson_05_dcgan_uses_its_settings():
     assert model.label_smoothing == gan.LESSON_05_SETTINGS["label_smoothing"]
     assert float(model.d_optimizer.learning_rate) == pytest.approx(gan.LESSON_05_SETTINGS["learning_rate"])
     assert float(model.g_optimizer.beta_1) == 0.5
+
+
+def test_dcgan_ema_generator_follows_the_formula():
+    """After step t = 0 the warmed-up decay is min(d, 1/10) = 0.1: w_ema = 0.1 * w_before + 0.9 * w_after."""
+    keras.utils.set_random_seed(0)
+    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=4), gan.build_dcgan_discriminator(width=4),
+                      ema_decay=0.999)
+    model.compile(keras.optimizers.Adam(1e-2, beta_1=0.5), keras.optimizers.Adam(1e-2, beta_1=0.5))
+    before = [w.numpy().copy() for w in model.generator.weights]
+    np.testing.assert_array_equal(model.ema_generator.weights[0].numpy(), before[0])  # starts as a copy
+    model.train_step(tiny_images(16))
+    after = [w.numpy() for w in model.generator.weights]
+    assert any(not np.allclose(a, b) for a, b in zip(before, after))
+    for average, b, a in zip(model.ema_generator.weights, before, after):
+        np.testing.assert_allclose(average.numpy(), 0.1 * b + 0.9 * a, rtol=1e-5, atol=1e-6)
+    assert model.sampler is model.ema_generator
+    noise = tf.random.stateless_normal((2, 8), seed=(5, 0))
+    np.testing.assert_allclose(model.generate(2, seed=5), model.ema_generator(noise, training=False).numpy())
+
+
+def test_dcgan_without_ema_samples_from_the_generator_and_rejects_bad_decay():
+    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4))
+    assert model.sampler is model.generator and model.ema_generator is None
+    with pytest.raises(ValueError, match="ema_decay"):
+        gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4), ema_decay=1.0)
