@@ -1,0 +1,235 @@
+"""GAN training problems and their fixes (lesson 06; lessons 07 and 10 reuse the models).
+
+* The toy problem of the Unrolled-GAN and VEEGAN papers: :func:`ring_of_gaussians` (8 Gaussians on a circle)
+  and its standard metric :func:`modes_covered` (modes covered, fraction of high-quality samples), with
+  :class:`ModeCoverageCallback` to record both during ``fit``.
+* Small fully-connected networks for 2-D points: :func:`build_mlp_generator`, :func:`build_mlp_critic`
+  (``spectral_norm=True`` wraps every Dense layer in ``keras.layers.SpectralNormalization``: the SN-GAN
+  discriminator of Miyato et al. 2018, trained with ``course_utils.gan.DCGAN``'s non-saturating loss).
+* WGAN-GP (Gulrajani et al. 2017): :func:`gradient_penalty` and :class:`WGANGP`, a ``keras.Model`` subclass
+  with its own ``compile`` and ``train_step`` (the style of ``course_utils.gan.DCGAN``). Both are
+  shape-agnostic: the same code trains on 2-D points and on 28x28x1 images.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+
+# --------------------------------------------------------------------------------------------------------
+# The toy problem: a ring of Gaussians, and how many of its modes a generator covers
+# --------------------------------------------------------------------------------------------------------
+def mode_centres(modes: int = 8, radius: float = 2.0) -> np.ndarray:
+    """The (modes, 2) centres, evenly spaced on a circle of the given radius, the first on the x-axis."""
+    if modes < 1:
+        raise ValueError(f"modes must be a positive number, got {modes}.")
+    angles = 2 * np.pi * np.arange(modes) / modes
+    return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
+
+
+def ring_of_gaussians(n: int, modes: int = 8, radius: float = 2.0, std: float = 0.02, seed: int = 0) -> np.ndarray:
+    """n points (float32, shape (n, 2)) from an equal mixture of ``modes`` Gaussians N(centre, std^2 I)
+    whose centres lie on a circle of the given radius (the Unrolled-GAN paper's 2-D problem)."""
+    if n < 1:
+        raise ValueError(f"n must be a positive number of points, got {n}.")
+    if std <= 0:
+        raise ValueError(f"std must be positive, got {std}.")
+    rng = np.random.default_rng(seed)
+    centres = mode_centres(modes, radius)
+    which = rng.integers(0, modes, n)
+    return (centres[which] + std * rng.standard_normal((n, 2))).astype(np.float32)
+
+
+class Coverage(NamedTuple):
+    """What :func:`modes_covered` returns (a tuple: ``covered, high_quality = modes_covered(x)``)."""
+    covered: int         # modes holding at least min_share of the samples (counting high-quality samples only)
+    high_quality: float  # fraction of samples within threshold_std standard deviations of their nearest centre
+
+
+def modes_covered(samples, modes: int = 8, radius: float = 2.0, std: float = 0.02, threshold_std: float = 3,
+                  min_share: float = 0.01) -> Coverage:
+    """The standard metric of the 2-D ring (Metz et al. 2017; Srivastava et al. 2017, VEEGAN).
+
+    A sample is *high quality* if it lies within ``threshold_std * std`` of its nearest mode centre; a mode is
+    *covered* if at least ``min_share`` of all samples are high-quality samples of that mode (1 % by default,
+    an eighth of the 12.5 % a perfect generator puts on each of 8 modes). Returns ``Coverage(covered,
+    high_quality)``.
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"samples must be 2-D points of shape (N, 2), got {x.shape}.")
+    if len(x) == 0:
+        raise ValueError("samples is empty.")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("samples contain NaN or infinite values: the generator has diverged.")
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}.")
+    distances = np.linalg.norm(x[:, None, :] - mode_centres(modes, radius)[None], axis=2)  # (N, modes)
+    nearest = distances.argmin(1)
+    good = distances.min(1) <= threshold_std * std
+    counts = np.bincount(nearest[good], minlength=modes)
+    return Coverage(int(np.sum(counts >= min_share * len(x))), float(good.mean()))
+
+
+class ModeCoverageCallback(keras.callbacks.Callback):
+    """Every ``every`` epochs, generate ``n`` points and record ``modes_covered`` in ``self.history``
+    (keys ``epoch``, ``covered``, ``high_quality``); keeps the generated points in ``self.snapshots``."""
+
+    def __init__(self, n: int = 2000, every: int = 1, seed: int = 0, **metric_kwargs):
+        super().__init__()
+        if every < 1:
+            raise ValueError(f"every must be a positive number of epochs, got {every}.")
+        self.n, self.every, self.seed, self.metric_kwargs = n, every, seed, metric_kwargs
+        self.history = {"epoch": [], "covered": [], "high_quality": []}
+        self.snapshots: dict[int, np.ndarray] = {}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) % self.every:
+            return
+        points = self.model.generate(self.n, seed=self.seed)
+        covered, high_quality = modes_covered(points, **self.metric_kwargs)
+        self.history["epoch"].append(epoch + 1)
+        self.history["covered"].append(covered)
+        self.history["high_quality"].append(high_quality)
+        self.snapshots[epoch + 1] = points
+
+
+# --------------------------------------------------------------------------------------------------------
+# Small networks for 2-D points
+# --------------------------------------------------------------------------------------------------------
+def build_mlp_generator(latent_dim: int = 16, hidden: int = 128, depth: int = 3, output_dim: int = 2) -> keras.Model:
+    """z -> ``depth`` ReLU layers of ``hidden`` units -> a linear point in R^output_dim."""
+    model = keras.Sequential([keras.Input((latent_dim,))], name="mlp_generator")
+    for _ in range(depth):
+        model.add(layers.Dense(hidden, activation="relu"))
+    model.add(layers.Dense(output_dim))
+    return model
+
+
+def build_mlp_critic(input_dim: int = 2, hidden: int = 128, depth: int = 3, spectral_norm: bool = False) -> keras.Model:
+    """point -> ``depth`` LeakyReLU layers -> one unbounded score (a logit for a GAN, a critic value for WGAN).
+
+    With ``spectral_norm=True`` every Dense layer is wrapped in ``keras.layers.SpectralNormalization``, which
+    divides its kernel by an estimate of its largest singular value (one power iteration per training step),
+    so each layer, and with the 1-Lipschitz LeakyReLU the whole network, is at most 1-Lipschitz.
+    """
+    def dense(units):
+        layer = layers.Dense(units)
+        return layers.SpectralNormalization(layer) if spectral_norm else layer
+
+    model = keras.Sequential([keras.Input((input_dim,))], name="sn_critic" if spectral_norm else "mlp_critic")
+    for _ in range(depth):
+        model.add(dense(hidden))
+        model.add(layers.LeakyReLU(0.2))
+    model.add(dense(1))
+    return model
+
+
+# --------------------------------------------------------------------------------------------------------
+# WGAN-GP
+# --------------------------------------------------------------------------------------------------------
+def _check_same_shape(real, fake):
+    if real.shape.rank is not None and fake.shape.rank is not None and (
+            real.shape.rank != fake.shape.rank or not real.shape.is_compatible_with(fake.shape)):
+        raise ValueError(f"real and fake samples must have the same shape per example, got {tuple(real.shape)} and "
+                         f"{tuple(fake.shape)}: does the generator's output match the data?")
+
+
+def gradient_penalty(critic, real, fake):
+    """The WGAN-GP penalty E[(||grad_x C(x_hat)||_2 - 1)^2] on random interpolates between real and fake.
+
+    ``x_hat = alpha * real + (1 - alpha) * fake`` with one ``alpha ~ Uniform(0, 1)`` per example, broadcast
+    over that example's other dimensions (a point's 2 coordinates, an image's 28x28x1 pixels). The norm is
+    ``sqrt(sum(g^2) + 1e-12)``: the plain ``sqrt`` has an infinite derivative at 0 and would turn a zero
+    gradient (e.g. where real == fake) into NaN gradients for the critic.
+    """
+    real, fake = tf.convert_to_tensor(real, tf.float32), tf.convert_to_tensor(fake, tf.float32)
+    _check_same_shape(real, fake)
+    batch_size = tf.shape(real)[0]
+    alpha_shape = tf.concat([[batch_size], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
+    alpha = tf.random.uniform(alpha_shape, 0.0, 1.0)          # uniform, NOT normal (keras-io #143)
+    interpolates = alpha * real + (1.0 - alpha) * fake
+    with tf.GradientTape() as tape:
+        tape.watch(interpolates)
+        scores = critic(interpolates, training=True)
+    grads = tape.gradient(scores, interpolates)
+    squared = tf.reduce_sum(tf.reshape(tf.square(grads), [batch_size, -1]), axis=1)
+    norms = tf.sqrt(squared + 1e-12)
+    return tf.reduce_mean(tf.square(norms - 1.0))
+
+
+class WGANGP(keras.Model):
+    """Wasserstein GAN with gradient penalty: ``critic_steps`` critic updates, then one generator update.
+
+    ``compile(c_optimizer, g_optimizer, gp_weight=10.0, critic_steps=5)``. The critic minimises
+    ``E[C(fake)] - E[C(real)] + gp_weight * GP`` and the generator minimises ``-E[C(fake)]``. ``fit`` reports
+    ``c_loss``, ``g_loss``, ``gp`` and ``wasserstein`` (``E[C(real)] - E[C(fake)]``, the critic's estimate of
+    the Wasserstein-1 distance, up to its Lipschitz constant). Each critic step reuses the batch of real
+    samples with fresh noise (as in keras-io's example). Works for any sample shape: points or images.
+    """
+
+    def __init__(self, generator: keras.Model, critic: keras.Model, **kwargs):
+        super().__init__(**kwargs)
+        g_out, c_in = tuple(generator.output_shape[1:]), tuple(critic.input_shape[1:])
+        if g_out != c_in:
+            raise ValueError(f"the generator makes samples of shape {g_out} but the critic reads {c_in}; "
+                             "build them for the same data shape.")
+        self.generator, self.critic = generator, critic
+        self.latent_dim = generator.input_shape[-1]
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("c_loss", "g_loss", "gp", "wasserstein")}
+
+    def compile(self, c_optimizer, g_optimizer, gp_weight: float = 10.0, critic_steps: int = 5, **kwargs):
+        super().compile(**kwargs)
+        if int(critic_steps) != critic_steps or critic_steps < 1:
+            raise ValueError(f"critic_steps must be a whole number >= 1 (critic updates per generator update), "
+                             f"got {critic_steps}.")
+        if gp_weight < 0:
+            raise ValueError(f"gp_weight must be >= 0 (the paper uses 10), got {gp_weight}.")
+        self.c_optimizer, self.g_optimizer = c_optimizer, g_optimizer
+        self.gp_weight, self.critic_steps = float(gp_weight), int(critic_steps)
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, z, training=False):
+        return self.generator(z, training=training)
+
+    def train_step(self, real):
+        if isinstance(real, tuple):  # a (samples, labels) dataset: the labels are not used
+            real = real[0]
+        real = tf.cast(real, tf.float32)
+        if tuple(real.shape[1:]) != tuple(self.critic.input_shape[1:]):
+            raise ValueError(f"the data has samples of shape {tuple(real.shape[1:])} but the critic reads "
+                             f"{tuple(self.critic.input_shape[1:])}.")
+        batch_size = tf.shape(real)[0]
+        # 1. the critic, critic_steps times: score real high, fake low, with a gradient norm near 1
+        for _ in range(self.critic_steps):
+            noise = tf.random.normal((batch_size, self.latent_dim))
+            with tf.GradientTape() as tape:
+                fake = self.generator(noise, training=True)
+                real_scores = self.critic(real, training=True)
+                fake_scores = self.critic(fake, training=True)
+                wasserstein = tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
+                gp = gradient_penalty(self.critic, real, fake)
+                c_loss = -wasserstein + self.gp_weight * gp
+            grads = tape.gradient(c_loss, self.critic.trainable_variables)
+            self.c_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
+        # 2. the generator: raise the critic's score of its samples
+        noise = tf.random.normal((batch_size, self.latent_dim))
+        with tf.GradientTape() as tape:
+            g_loss = -tf.reduce_mean(self.critic(self.generator(noise, training=True), training=True))
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        for name, value in (("c_loss", c_loss), ("g_loss", g_loss), ("gp", gp), ("wasserstein", wasserstein)):
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def generate(self, n: int, seed: int = 0) -> np.ndarray:
+        """n samples from fixed noise (the same seed gives the same samples)."""
+        noise = tf.random.stateless_normal((n, self.latent_dim), seed=(seed, 0))
+        return self.generator(noise, training=False).numpy()
