@@ -18,8 +18,11 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
 	touch $(STAMP)
 
+# JupyterLab refuses to start as root (containers, some workshop machines) unless told it may.
+ROOT_FLAG := $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
 
 test: $(STAMP)
 	COURSE_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest tests notebooks --nbval-lax \
