@@ -1,0 +1,177 @@
+"""A class-conditional GAN (lesson 07): the generator draws the class it is asked for.
+
+Both networks receive the class label ``y`` as well as their usual input:
+
+* :func:`build_conditional_generator`: ``(z, y)`` -> image. The label is looked up in an ``Embedding`` (one learned
+  vector per class), concatenated with the noise, and the result goes through lesson 05's DCGAN generator body.
+* :func:`build_conditional_discriminator`: ``(x, y)`` -> one logit, a **projection discriminator** (Miyato & Koyama,
+  2018): ``logit = w . phi(x) + b + e_y . phi(x)``, where ``phi(x)`` are the convolutional features of lesson 05's
+  discriminator and ``e_y`` a learned vector per class. The first two terms ask "does this look like a real image?",
+  the last "does it look like *this class*?"; an image of the wrong class gets a low logit even if it is sharp.
+* :class:`ConditionalGAN`: the DCGAN training step of lesson 05 with labels passed to both players.
+
+Images are in [-1, 1]; labels are integers in ``0 .. n_classes - 1``.
+"""
+from __future__ import annotations
+
+import keras
+import numpy as np
+import tensorflow as tf
+from keras import layers
+
+from .gan import IMAGE_SHAPE, build_dcgan_generator
+
+
+def build_conditional_generator(latent_dim: int = 64, n_classes: int = 10, width: int = 32,
+                                embedding_dim: int = 16) -> keras.Model:
+    """``[z (latent_dim,), y ()]`` -> image (28, 28, 1) in [-1, 1].
+
+    The label becomes a learned ``embedding_dim``-vector, is concatenated with ``z``, and the pair goes through the
+    DCGAN generator body (``gan.build_dcgan_generator``), whose first Dense layer mixes class and noise.
+    """
+    z = keras.Input((latent_dim,), name="z")
+    y = keras.Input((), dtype="int32", name="label")
+    class_vector = layers.Embedding(n_classes, embedding_dim, name="class_embedding")(y)
+    z_and_class = layers.Concatenate(name="z_and_class")([z, class_vector])
+    body = build_dcgan_generator(latent_dim + embedding_dim, width=width)
+    return keras.Model([z, y], body(z_and_class), name="conditional_generator")
+
+
+def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropout: float = 0.2) -> keras.Model:
+    """``[image (28, 28, 1), y ()]`` -> one logit, by projection: ``w . phi(x) + b + e_y . phi(x)``.
+
+    ``phi`` is lesson 05's discriminator body (two stride-2 convolutions, 28 -> 14 -> 7, flattened);
+    ``e_y`` is the label's row of an ``Embedding`` as wide as ``phi(x)``.
+    """
+    image = keras.Input(IMAGE_SHAPE, name="image")
+    y = keras.Input((), dtype="int32", name="label")
+    h = layers.Conv2D(width, 4, strides=2, padding="same")(image)
+    h = layers.LeakyReLU(0.2)(h)
+    h = layers.Conv2D(2 * width, 4, strides=2, padding="same")(h)
+    h = layers.LeakyReLU(0.2)(h)
+    features = layers.Dropout(dropout)(layers.Flatten()(h))                   # phi(x): 7 * 7 * 2 * width numbers
+    realness = layers.Dense(1, name="realness")(features)                      # w . phi(x) + b
+    class_vector = layers.Embedding(n_classes, 7 * 7 * 2 * width, name="class_projection")(y)   # e_y
+    class_match = layers.Dot(axes=1, name="class_match")([class_vector, features])              # e_y . phi(x)
+    logit = layers.Add(name="logit")([realness, class_match])
+    return keras.Model([image, y], logit, name="conditional_discriminator")
+
+
+# The lesson-07 configuration: lesson 05's settings (gan.LESSON_05_SETTINGS), plus the number of classes and the
+# size of the generator's class embedding.
+LESSON_07_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g_width": 32, "d_width": 32,
+                      "d_dropout": 0.2, "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1}
+
+
+def build_lesson_07_cgan(settings: dict | None = None) -> "ConditionalGAN":
+    """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
+    s = {**LESSON_07_SETTINGS, **(settings or {})}
+    unknown = set(s) - set(LESSON_07_SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(LESSON_07_SETTINGS)}.")
+    model = ConditionalGAN(
+        build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"], embedding_dim=s["embedding_dim"]),
+        build_conditional_discriminator(s["n_classes"], width=s["d_width"], dropout=s["d_dropout"]))
+    model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
+                  g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
+                  label_smoothing=s["label_smoothing"])
+    return model
+
+
+class ConditionalGAN(keras.Model):
+    """Lesson 05's DCGAN step with a label for every image: ``fit`` takes ``(images, labels)`` batches.
+
+    The discriminator learns ``D(x | y)``: real pairs -> ``1 - label_smoothing``, generated pairs ``(G(z | y), y)``
+    -> 0, where the generated images get the real batch's labels (so classes are drawn as often as in the data).
+    The generator minimises the non-saturating loss ``-log D(G(z | y) | y)``. ``fit`` reports ``d_loss``,
+    ``g_loss`` and ``d_real`` / ``d_fake`` (mean D output).
+    """
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
+        super().__init__(**kwargs)
+        self.generator, self.discriminator = generator, discriminator
+        self.latent_dim = int(generator.inputs[0].shape[-1])
+        self.n_classes = int(generator.get_layer("class_embedding").input_dim)
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
+
+    def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.1, **kwargs):
+        super().compile(**kwargs)
+        if not 0.0 <= label_smoothing < 0.5:
+            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
+        self.d_optimizer, self.g_optimizer, self.label_smoothing = d_optimizer, g_optimizer, label_smoothing
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def call(self, inputs, training=False):
+        z, labels = inputs
+        return self.generator([z, labels], training=training)
+
+    def check_labels(self, labels, batch_size=None):
+        """Labels must be integers in 0 .. n_classes - 1, one per image. Raises ValueError (eager values, static
+        shapes); inside ``fit`` (a graph) out-of-range values stop training with an InvalidArgumentError."""
+        if isinstance(labels, tuple | list | np.ndarray) or tf.executing_eagerly():
+            values = np.asarray(labels)
+            if values.ndim != 1 or not np.issubdtype(values.dtype, np.integer):
+                raise ValueError(f"labels must be a 1-D array of integer class indices, got shape {values.shape} "
+                                 f"and dtype {values.dtype}.")
+            if values.size and (values.min() < 0 or values.max() >= self.n_classes):
+                raise ValueError(f"labels must lie in 0..{self.n_classes - 1} (this model has {self.n_classes} "
+                                 f"classes), got values from {values.min()} to {values.max()}.")
+            if batch_size is not None and len(values) != batch_size:
+                raise ValueError(f"{batch_size} images but {len(values)} labels: give one label per image.")
+            return tf.convert_to_tensor(values.astype(np.int32))
+        labels = tf.cast(labels, tf.int32)
+        static = labels.shape[0]
+        if labels.shape.rank != 1:
+            raise ValueError(f"labels must be a 1-D tensor of class indices, got shape {labels.shape}.")
+        if batch_size is not None and isinstance(batch_size, int) and static is not None and static != batch_size:
+            raise ValueError(f"{batch_size} images but {static} labels: give one label per image.")
+        checks = [tf.debugging.assert_non_negative(labels, message="labels must be >= 0"),
+                  tf.debugging.assert_less(labels, self.n_classes, message=f"labels must be < n_classes = {self.n_classes}")]
+        with tf.control_dependencies(checks):  # checked before any network reads the labels
+            return tf.identity(labels)
+
+    def train_step(self, data):
+        if not isinstance(data, tuple | list) or len(data) != 2:
+            raise ValueError("ConditionalGAN trains on (images, labels) batches: pass datasets.make_dataset(images, labels).")
+        real_images, labels = data
+        real_images = tf.convert_to_tensor(real_images, dtype=tf.float32)
+        static_batch = real_images.shape[0]
+        labels = self.check_labels(labels, static_batch)
+        batch_size = tf.shape(real_images)[0]
+        noise = tf.random.normal((batch_size, self.latent_dim))
+        # 1. the discriminator: (real image, its label) -> 1 - smoothing, (generated image, the label asked for) -> 0
+        with tf.GradientTape() as tape:
+            fake_images = self.generator([noise, labels], training=True)
+            real_logits = self.discriminator([real_images, labels], training=True)
+            fake_logits = self.discriminator([fake_images, labels], training=True)
+            d_loss = (self.bce(tf.ones_like(real_logits) * (1.0 - self.label_smoothing), real_logits)
+                      + self.bce(tf.zeros_like(fake_logits), fake_logits))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        # 2. the generator: make the discriminator say "a real image of class y" (non-saturating loss)
+        noise = tf.random.normal((batch_size, self.latent_dim))
+        with tf.GradientTape() as tape:
+            fake_logits_g = self.discriminator([self.generator([noise, labels], training=True), labels], training=True)
+            g_loss = self.bce(tf.ones_like(fake_logits_g), fake_logits_g)
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        for name, value in (("d_loss", d_loss), ("g_loss", g_loss), ("d_real", tf.reduce_mean(tf.sigmoid(real_logits))),
+                            ("d_fake", tf.reduce_mean(tf.sigmoid(fake_logits)))):
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+    def generate(self, labels, seed: int = 0, noise=None) -> np.ndarray:
+        """One image in [-1, 1] per requested label. The noise is drawn from ``seed`` (same seed and labels, same
+        images), or given as ``noise`` of shape (len(labels), latent_dim) to hold the "style" fixed across classes."""
+        labels = self.check_labels(np.asarray(labels))
+        if noise is None:
+            noise = tf.random.stateless_normal((len(labels), self.latent_dim), seed=(seed, 0))
+        noise = np.asarray(noise, dtype=np.float32)
+        if noise.shape != (len(labels), self.latent_dim):
+            raise ValueError(f"noise must have shape ({len(labels)}, {self.latent_dim}) (one row per label), "
+                             f"got {noise.shape}.")
+        return self.generator([tf.constant(noise), labels], training=False).numpy()
