@@ -19,7 +19,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from .gan import IMAGE_SHAPE, build_dcgan_generator
+from .gan import IMAGE_SHAPE, TwoPlayerGAN, build_dcgan_generator
 
 
 def build_conditional_generator(latent_dim: int = 64, n_classes: int = 10, width: int = 32,
@@ -78,7 +78,7 @@ def build_lesson_07_cgan(settings: dict | None = None) -> "ConditionalGAN":
     return model
 
 
-class ConditionalGAN(keras.Model):
+class ConditionalGAN(TwoPlayerGAN):
     """Lesson 05's DCGAN step with a label for every image: ``fit`` takes ``(images, labels)`` batches.
 
     The discriminator learns ``D(x | y)``: real pairs -> ``1 - label_smoothing``, generated pairs ``(G(z | y), y)``
@@ -88,22 +88,13 @@ class ConditionalGAN(keras.Model):
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
-        super().__init__(**kwargs)
-        self.generator, self.discriminator = generator, discriminator
+        super().__init__(generator, discriminator, **kwargs)
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.n_classes = int(generator.get_layer("class_embedding").input_dim)
-        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
 
     def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.1, **kwargs):
-        super().compile(**kwargs)
-        if not 0.0 <= label_smoothing < 0.5:
-            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
-        self.d_optimizer, self.g_optimizer, self.label_smoothing = d_optimizer, g_optimizer, label_smoothing
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
+        """As :class:`course_utils.gan.TwoPlayerGAN`, with one-sided label smoothing on by default."""
+        super().compile(d_optimizer, g_optimizer, label_smoothing=label_smoothing, **kwargs)
 
     def call(self, inputs, training=False):
         z, labels = inputs
@@ -159,10 +150,8 @@ class ConditionalGAN(keras.Model):
             g_loss = self.bce(tf.ones_like(fake_logits_g), fake_logits_g)
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-        for name, value in (("d_loss", d_loss), ("g_loss", g_loss), ("d_real", tf.reduce_mean(tf.sigmoid(real_logits))),
-                            ("d_fake", tf.reduce_mean(tf.sigmoid(fake_logits)))):
-            self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return self.record(d_loss=d_loss, g_loss=g_loss, d_real=tf.reduce_mean(tf.sigmoid(real_logits)),
+                           d_fake=tf.reduce_mean(tf.sigmoid(fake_logits)))
 
     def generate(self, labels, seed: int = 0, noise=None) -> np.ndarray:
         """One image in [-1, 1] per requested label. The noise is drawn from ``seed`` (same seed and labels, same

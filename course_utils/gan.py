@@ -137,7 +137,35 @@ def build_lesson_05_dcgan(settings: dict | None = None) -> "DCGAN":
     return model
 
 
-class DCGAN(keras.Model):
+class TwoPlayerGAN(keras.Model):
+    """What every adversarial pair in the course shares: the two networks, the logit BCE, the metric trackers
+    (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``) and ``compile(d_optimizer, g_optimizer, label_smoothing)``.
+    Subclasses write ``train_step`` and report through :meth:`record`."""
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
+        super().__init__(**kwargs)
+        self.generator, self.discriminator = generator, discriminator
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
+
+    def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.0, **kwargs):
+        super().compile(**kwargs)
+        if not 0.0 <= label_smoothing < 0.5:
+            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
+        self.d_optimizer, self.g_optimizer, self.label_smoothing = d_optimizer, g_optimizer, label_smoothing
+
+    @property
+    def metrics(self):
+        return list(self.trackers.values())
+
+    def record(self, **values):
+        """Update the trackers and return the logs ``fit`` shows."""
+        for name, value in values.items():
+            self.trackers[name].update_state(value)
+        return {name: tracker.result() for name, tracker in self.trackers.items()}
+
+
+class DCGAN(TwoPlayerGAN):
     """A GAN whose ``fit`` runs the two-player update: one discriminator step, then one generator step.
 
     ``compile(d_optimizer, g_optimizer, label_smoothing=0.1)``: the discriminator's targets for real images
@@ -151,8 +179,7 @@ class DCGAN(keras.Model):
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, ema_decay: float | None = None, **kwargs):
-        super().__init__(**kwargs)
-        self.generator, self.discriminator = generator, discriminator
+        super().__init__(generator, discriminator, **kwargs)
         if ema_decay is not None and not 0.0 < ema_decay < 1.0:
             raise ValueError(f"ema_decay must be in (0, 1) or None, got {ema_decay}.")
         self.ema_decay, self.ema_generator = ema_decay, None
@@ -161,18 +188,6 @@ class DCGAN(keras.Model):
             self.ema_generator.set_weights(generator.get_weights())
             self.ema_step = tf.Variable(0.0, trainable=False, name="ema_step")
         self.latent_dim = generator.input_shape[-1]
-        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
-
-    def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.0, **kwargs):
-        super().compile(**kwargs)
-        if not 0.0 <= label_smoothing < 0.5:
-            raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
-        self.d_optimizer, self.g_optimizer, self.label_smoothing = d_optimizer, g_optimizer, label_smoothing
-
-    @property
-    def metrics(self):
-        return list(self.trackers.values())
 
     def call(self, z, training=False):
         return self.generator(z, training=training)
@@ -203,10 +218,8 @@ class DCGAN(keras.Model):
             for average, current in zip(self.ema_generator.weights, self.generator.weights):
                 average.assign(decay * average + (1.0 - decay) * current)
             self.ema_step.assign_add(1.0)
-        for name, value in (("d_loss", d_loss), ("g_loss", g_loss), ("d_real", tf.reduce_mean(tf.sigmoid(real_logits))),
-                            ("d_fake", tf.reduce_mean(tf.sigmoid(fake_logits)))):
-            self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return self.record(d_loss=d_loss, g_loss=g_loss, d_real=tf.reduce_mean(tf.sigmoid(real_logits)),
+                           d_fake=tf.reduce_mean(tf.sigmoid(fake_logits)))
 
     @property
     def sampler(self) -> keras.Model:
