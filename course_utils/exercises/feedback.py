@@ -1,0 +1,33 @@
+"""The verdicts every exercise check prints: one format, so learners learn to read it once."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def correct(message: str = "") -> bool:
+    """Print a pass and return ``True``."""
+    print("Correct." + (f" {message}" if message else ""))
+    return True
+
+
+def wrong(hint: str) -> bool:
+    """Print a fail with a hint that says what to look at, and return ``False``."""
+    print(f"Not yet. Hint: {hint}")
+    return False
+
+
+def not_answered(what: str) -> bool:
+    """For an answer still ``None`` (the answer cell untouched): say what to fill in, return ``False``."""
+    print(f"Not answered yet: {what}")
+    return False
+
+
+def close_to(value, expected, rtol: float = 1e-3, atol: float = 1e-6) -> bool:
+    """``True`` where a number (or array) the learner gave matches the expected one within tolerance."""
+    try:
+        value = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    expected = np.asarray(expected, dtype=np.float64)
+    return value.shape == expected.shape and bool(np.all(np.isfinite(value))) and \
+        bool(np.allclose(value, expected, rtol=rtol, atol=atol))
