@@ -1,5 +1,11 @@
 """Measuring generators (lesson 10 derives these; lessons 05-09 and the benchmark use them).
 
+* Quality and variety in one number: :func:`frechet_distance` (the FID formula), with its dependence on the
+  sample size measured by :func:`frechet_distance_by_size` and removed by :func:`frechet_distance_extrapolated`.
+* Quality and variety apart: :func:`precision_recall` (k-nearest-neighbour manifolds, Kynkäänniemi et al. 2019).
+* Classes: :func:`class_coverage` (spread over classes, confidence), :func:`conditional_accuracy`.
+* Memorisation: :func:`copy_check` (nearest training image of each sample, against unseen real images).
+
 All functions take NumPy arrays. Features come from the course's own domain classifier
 (:mod:`course_utils.classifier`), standing in for the Inception network of the FID, which would need a
 download and is meant for photographs, not 28x28 digits.
@@ -64,3 +70,170 @@ def class_coverage(probabilities, n_classes: int = 10, min_share: float = 0.02) 
     return {"covered": int(np.sum(share >= min_share)), "counts": counts,
             "confidence": float(p.max(1).mean()),
             "entropy_ratio": float(-(nonzero * np.log(nonzero)).sum() / np.log(n_classes))}
+
+
+# --------------------------------------------------------------------------------------------------------
+# The Fréchet distance depends on the sample size: measure the bias, extrapolate it away
+# --------------------------------------------------------------------------------------------------------
+def frechet_distance_by_size(features_a, features_b, sizes, repeats: int = 3, seed: int = 0) -> dict:
+    """Fréchet distance between random subsets of ``sizes[i]`` rows of each set, ``repeats`` times per size.
+
+    Returns ``sizes``, ``mean`` and ``std`` (arrays, one entry per size). Two samples of the *same* distribution
+    do not give 0 but a positive value that shrinks roughly like 1/N: the estimated means and covariances are
+    noisy. So Fréchet distances are comparable only at the same sample size.
+    """
+    a, b = _check_features("features_a", features_a), _check_features("features_b", features_b)
+    sizes = np.asarray(sizes, dtype=int)
+    if sizes.ndim != 1 or len(sizes) == 0 or sizes.min() < 2:
+        raise ValueError(f"sizes must be a 1-D list of sample sizes >= 2, got {sizes.tolist()}.")
+    if sizes.max() > min(len(a), len(b)):
+        raise ValueError(f"the largest size {sizes.max()} exceeds the smaller set ({min(len(a), len(b))} rows); "
+                         "draw subsets no larger than the sets.")
+    if repeats < 1:
+        raise ValueError(f"repeats must be >= 1, got {repeats}.")
+    rng = np.random.default_rng(seed)
+    values = np.array([[frechet_distance(a[rng.choice(len(a), n, replace=False)], b[rng.choice(len(b), n, replace=False)])
+                        for _ in range(repeats)] for n in sizes])
+    return {"sizes": sizes, "mean": values.mean(1), "std": values.std(1)}
+
+
+def frechet_distance_extrapolated(features_a, features_b, sizes=None, repeats: int = 3, seed: int = 0) -> dict:
+    """The Fréchet distance an infinite sample would give, by fitting ``FD(N) = fd_infinity + slope / N``
+    (Chong and Forsyth 2020, "FID_infinity") to :func:`frechet_distance_by_size` and reading the intercept.
+
+    Returns ``fd_infinity``, ``slope`` and the measured curve (``sizes``, ``mean``, ``std``). ``sizes`` defaults to
+    5 sizes from a fifth of the smaller set to all of it.
+    """
+    a, b = _check_features("features_a", features_a), _check_features("features_b", features_b)
+    if sizes is None:
+        largest = min(len(a), len(b))
+        sizes = np.unique(np.linspace(max(largest // 5, 2 * a.shape[1] + 2), largest, 5).astype(int))
+    curve = frechet_distance_by_size(a, b, sizes, repeats=repeats, seed=seed)
+    if len(curve["sizes"]) < 2:
+        raise ValueError("the extrapolation needs at least 2 different sample sizes.")
+    design = np.stack([np.ones(len(curve["sizes"])), 1.0 / curve["sizes"]], axis=1)
+    (intercept, slope), *_ = np.linalg.lstsq(design, curve["mean"], rcond=None)
+    return {"fd_infinity": float(intercept), "slope": float(slope), **curve}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Precision and recall of a generated distribution (Kynkäänniemi et al. 2019)
+# --------------------------------------------------------------------------------------------------------
+def pairwise_distances(a, b, chunk: int = 1024) -> np.ndarray:
+    """Euclidean distances between every row of ``a`` (N, D) and every row of ``b`` (M, D): an (N, M) array."""
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    b_sq = np.sum(b ** 2, axis=1)
+    out = np.empty((len(a), len(b)))
+    for start in range(0, len(a), chunk):
+        block = a[start:start + chunk]
+        sq = np.sum(block ** 2, axis=1)[:, None] + b_sq[None, :] - 2.0 * block @ b.T
+        out[start:start + chunk] = np.sqrt(np.clip(sq, 0.0, None))
+    return out
+
+
+def knn_radii(features, k: int = 3) -> np.ndarray:
+    """Distance from each row to its k-th nearest *other* row: the radius of its ball in the manifold estimate."""
+    x = _check_features("features", features)
+    if not 1 <= k < len(x):
+        raise ValueError(f"k must be between 1 and the number of samples - 1 ({len(x) - 1}), got {k}.")
+    radii = np.empty(len(x))
+    for start in range(0, len(x), 1024):  # in blocks of rows, so 10,000 points need no 800 MB matrix
+        distances = pairwise_distances(x[start:start + 1024], x)
+        # in each sorted row, position 0 is the point itself (distance 0) and position k its k-th neighbour
+        radii[start:start + 1024] = np.partition(distances, k, axis=1)[:, k]
+    return radii
+
+
+def _share_inside(queries, centres, radii) -> np.ndarray:
+    """For each query, whether it lies in at least one ball (centre, radius)."""
+    inside = np.zeros(len(queries), dtype=bool)
+    for start in range(0, len(queries), 1024):
+        d = pairwise_distances(queries[start:start + 1024], centres)
+        inside[start:start + 1024] = np.any(d <= radii[None, :], axis=1)
+    return inside
+
+
+def precision_recall(real_features, generated_features, k: int = 3) -> dict:
+    """Improved precision and recall of a generator (Kynkäänniemi et al. 2019), in a feature space.
+
+    Each set's *manifold* is estimated as the union of balls around its points, each ball's radius being the
+    distance to the point's k-th nearest neighbour in its own set. **Precision** is the share of generated
+    samples inside the real manifold (are the samples realistic?); **recall** is the share of real samples
+    inside the generated manifold (does the generator cover the data's variety?). Both lie in [0, 1].
+    Returns ``precision``, ``recall`` and ``k``.
+    """
+    real = _check_features("real_features", real_features)
+    fake = _check_features("generated_features", generated_features)
+    if real.shape[1] != fake.shape[1]:
+        raise ValueError(f"feature sizes differ: {real.shape[1]} and {fake.shape[1]}.")
+    real_radii, fake_radii = knn_radii(real, k), knn_radii(fake, k)
+    return {"precision": float(_share_inside(fake, real, real_radii).mean()),
+            "recall": float(_share_inside(real, fake, fake_radii).mean()), "k": k}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Does the generator copy its training images? A nearest-neighbour check
+# --------------------------------------------------------------------------------------------------------
+def nearest_neighbour_distances(queries, reference) -> tuple[np.ndarray, np.ndarray]:
+    """For each query (any shape per sample, flattened), the Euclidean distance to its nearest row of
+    ``reference`` and that row's index."""
+    q = np.asarray(queries, np.float64).reshape(len(queries), -1)
+    r = np.asarray(reference, np.float64).reshape(len(reference), -1)
+    if q.shape[1] != r.shape[1]:
+        raise ValueError(f"queries have {q.shape[1]} values per sample but the reference {r.shape[1]}: "
+                         "compare images of the same size and scale.")
+    if len(q) == 0 or len(r) == 0:
+        raise ValueError("queries and reference must both hold at least one sample.")
+    distances, indices = np.empty(len(q)), np.empty(len(q), dtype=int)
+    for start in range(0, len(q), 512):
+        d = pairwise_distances(q[start:start + 512], r)
+        indices[start:start + 512] = d.argmin(1)
+        distances[start:start + 512] = d[np.arange(len(d)), indices[start:start + 512]]
+    return distances, indices
+
+
+def copy_check(generated, train, test, quantile: float = 0.01) -> dict:
+    """Are generated images closer to the training images than unseen real images are?
+
+    Compares the distance of each generated image to its nearest training image with the same distance for
+    each *test* image (real, but never trained on). A generator that memorises shows generated-to-train
+    distances far below the test-to-train ones. Returns the two distance arrays, the nearest training image of
+    each generated one (``nearest``), ``median_ratio`` (median generated / median test distance: about 1 or more
+    for a generator that does not copy, near 0 for one that does) and ``copy_share``: the share of generated
+    images closer to the training set than the ``quantile`` of test images (``quantile`` itself for real data).
+    All three sets must use the same scale (e.g. [-1, 1]).
+    """
+    if not 0 < quantile < 1:
+        raise ValueError(f"quantile must be in (0, 1), got {quantile}.")
+    generated_to_train, nearest = nearest_neighbour_distances(generated, train)
+    test_to_train, _ = nearest_neighbour_distances(test, train)
+    threshold = float(np.quantile(test_to_train, quantile))
+    return {"generated_to_train": generated_to_train, "test_to_train": test_to_train, "nearest": nearest,
+            "threshold": threshold, "copy_share": float(np.mean(generated_to_train < threshold)),
+            "median_ratio": float(np.median(generated_to_train) / np.median(test_to_train))}
+
+
+# --------------------------------------------------------------------------------------------------------
+# Conditional generators: does the requested class come out?
+# --------------------------------------------------------------------------------------------------------
+def conditional_accuracy(predicted, requested, n_classes: int = 10) -> dict:
+    """Share of conditional samples that a classifier assigns to the class they were requested for.
+
+    ``predicted`` is either class probabilities (N, n_classes) or predicted class indices (N,); ``requested`` the
+    class indices asked for (N,). Returns ``overall`` and ``per_class`` (NaN for a class never requested).
+    """
+    predicted, requested = np.asarray(predicted), np.asarray(requested)
+    if predicted.ndim == 2:
+        if predicted.shape[1] != n_classes:
+            raise ValueError(f"probabilities must have shape (N, {n_classes}), got {predicted.shape}.")
+        predicted = predicted.argmax(1)
+    if predicted.ndim != 1 or requested.ndim != 1 or len(predicted) != len(requested):
+        raise ValueError(f"need one prediction per requested label: got predictions of shape {predicted.shape} "
+                         f"and requested labels of shape {requested.shape}.")
+    if len(requested) == 0:
+        raise ValueError("no samples: request at least one label.")
+    if not np.issubdtype(requested.dtype, np.integer) or requested.min() < 0 or requested.max() >= n_classes:
+        raise ValueError(f"requested labels must be integers in 0..{n_classes - 1}.")
+    hits = predicted == requested
+    per_class = np.array([hits[requested == c].mean() if np.any(requested == c) else np.nan for c in range(n_classes)])
+    return {"overall": float(hits.mean()), "per_class": per_class}
