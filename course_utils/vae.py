@@ -334,12 +334,19 @@ def importance_weighted_log_likelihood(vae: VAE, images, k: int = 100, seed: int
 # The configurations lessons 08 and 09 teach (one place, so lessons 10 and 11 train the same models).
 LESSON_08_SETTINGS = {"latent_dim": 16, "hidden": (512, 256), "batch_size": 128, "learning_rate": 1e-3,
                       "beta": 1.0, "dynamic_binarization": True}
-LESSON_09_SETTINGS = {**LESSON_08_SETTINGS, "n_classes": 10, "dynamic_binarization": False}
+LESSON_09_SETTINGS = {**LESSON_08_SETTINGS, "n_classes": 10}
+
+
+def _settings(defaults: dict, settings: dict | None) -> dict:
+    unknown = set(settings or {}) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(defaults)}.")
+    return {**defaults, **(settings or {})}
 
 
 def build_lesson_08_vae(settings: dict | None = None) -> VAE:
     """The lesson-08 VAE, compiled with Adam."""
-    s = {**LESSON_08_SETTINGS, **(settings or {})}
+    s = _settings(LESSON_08_SETTINGS, settings)
     model = VAE(build_encoder(s["latent_dim"], hidden=s["hidden"]),
                 build_decoder(s["latent_dim"], hidden=s["hidden"][::-1]),
                 beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])
@@ -349,7 +356,7 @@ def build_lesson_08_vae(settings: dict | None = None) -> VAE:
 
 def build_lesson_09_cvae(settings: dict | None = None) -> ConditionalVAE:
     """The lesson-09 conditional VAE, compiled with Adam."""
-    s = {**LESSON_09_SETTINGS, **(settings or {})}
+    s = _settings(LESSON_09_SETTINGS, settings)
     model = ConditionalVAE(build_encoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"]),
                            build_decoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"][::-1]),
                            n_classes=s["n_classes"], beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])

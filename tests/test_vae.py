@@ -159,5 +159,7 @@ def test_bad_input_gets_clear_errors():
         _tiny_vae(n_classes=10).generate([3, 12])
     with pytest.raises(ValueError, match="hidden"):
         vae.build_encoder(4, hidden=())
+    with pytest.raises(ValueError, match="unknown settings"):
+        vae.build_lesson_08_vae({"latent_size": 8})
     with pytest.raises(ValueError, match="stochastic_binarize expects"):
         vae.stochastic_binarize(np.full((1, 28, 28, 1), 255.0))
