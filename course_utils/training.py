@@ -107,14 +107,18 @@ class TimeBudget(keras.callbacks.Callback):
     """Stop ``fit`` once ``seconds`` of training have passed (checked after every batch).
 
     Comparing models "for the same wall-clock budget" (lessons 05 and 10, the benchmark) needs this rather
-    than a number of epochs, since models differ in speed. ``elapsed`` and ``steps`` report what was used.
+    than a number of epochs, since models differ in speed. ``min_steps`` guarantees a floor of updates even on
+    a slow or busy machine (quick mode uses it so a lesson's checks never see an untrained model).
+    ``elapsed`` and ``steps`` report what was used.
     """
 
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, min_steps: int = 0):
         super().__init__()
         if seconds <= 0:
             raise ValueError(f"seconds must be positive, got {seconds}.")
-        self.seconds, self.elapsed, self.steps = seconds, 0.0, 0
+        if min_steps < 0:
+            raise ValueError(f"min_steps must be >= 0, got {min_steps}.")
+        self.seconds, self.min_steps, self.elapsed, self.steps = seconds, int(min_steps), 0.0, 0
 
     def on_train_begin(self, logs=None):
         self._start = time.perf_counter()
@@ -122,5 +126,5 @@ class TimeBudget(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
         self.elapsed = time.perf_counter() - self._start
-        if self.elapsed >= self.seconds:
+        if self.elapsed >= self.seconds and self.steps >= self.min_steps:
             self.model.stop_training = True

@@ -82,3 +82,16 @@ def test_time_budget_stops_fit():
     assert 0 < budget.steps < 32000
     with pytest.raises(ValueError, match="positive"):
         training.TimeBudget(0)
+    with pytest.raises(ValueError, match="min_steps"):
+        training.TimeBudget(1, min_steps=-1)
+
+
+def test_time_budget_min_steps_outlasts_the_seconds():
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    budget = training.TimeBudget(seconds=1e-6, min_steps=40)
+    x = np.zeros((1000, 2), np.float32)
+    model.fit(x, x[:, :1], batch_size=1, epochs=1, verbose=0, callbacks=[budget])
+    assert budget.steps == 40
