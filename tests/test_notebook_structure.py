@@ -1,4 +1,5 @@
 """Checks every lesson follows the template in CONTRIBUTING.md (the parts a machine can check)."""
+import importlib
 import json
 import re
 import subprocess
@@ -67,6 +68,56 @@ def test_every_exercise_has_a_hidden_checked_solution(path):
         cell = solutions[number]
         assert cell["metadata"].get("jupyter", {}).get("source_hidden") is True, f"solution {number} must be hidden"
         assert "assert " in source(cell) or "check_" in source(cell), f"solution {number} must check itself"
+
+
+def exercise_cells(cells):
+    """{N: (index of the prompt, index of the answer cell or None, index of the solution cell or None)}."""
+    found = {}
+    for i, cell in enumerate(cells):
+        text = source(cell)
+        if cell["cell_type"] == "markdown":
+            for n in re.findall(r"\*\*Exercise (\d+)\.\*\*", text):
+                found[int(n)] = [i, None, None]
+        elif (m := re.match(r"# Your answer to exercise (\d+)\b", text)) and int(m.group(1)) in found:
+            found[int(m.group(1))][1] = i
+        elif (m := re.match(r"# Solution to exercise (\d+)\n", text)) and int(m.group(1)) in found:
+            found[int(m.group(1))][2] = i
+    return found
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_exercise_has_an_answer_cell_and_a_check(path):
+    """CONTRIBUTING.md, "Exercises": prompt, visible answer cell calling exercises.check_N, hidden solution ending
+    with `assert exercises.check_N(...)`; the check lives in course_utils/exercises/lesson_NN.py, with tests."""
+    lesson = path.name[:2]
+    cells = load(path)["cells"]
+    code = [source(c) for c in cells if c["cell_type"] == "code"]
+    import_line = f"from course_utils.exercises import lesson_{lesson} as exercises"
+    assert any(import_line in text for text in code[1:3]), f"the imports cell must contain `{import_line}`"
+    found = exercise_cells(cells)
+    for number, (prompt, answer, solution) in sorted(found.items()):
+        assert answer is not None, f"exercise {number} has no answer cell ('# Your answer to exercise {number}: ...')"
+        assert solution is not None, f"exercise {number} has no solution cell"
+        assert prompt < answer < solution, f"exercise {number}: the order must be prompt, answer cell, hidden solution"
+        answer_cell, answer_text = cells[answer], source(cells[answer])
+        assert not answer_cell["metadata"].get("jupyter", {}).get("source_hidden"), f"answer cell {number} must be visible"
+        assert f"exercises.check_{number}(" in answer_text, f"answer cell {number} must call exercises.check_{number}"
+        assert "None" in answer_text, f"answer cell {number} must start as None (it runs in CI and prints 'Not answered yet')"
+        last_line = source(cells[solution]).rstrip().split("\n")[-1]
+        assert last_line.startswith(f"assert exercises.check_{number}("), \
+            f"solution {number} must end with `assert exercises.check_{number}(...)`"
+    module_path = ROOT / "course_utils" / "exercises" / f"lesson_{lesson}.py"
+    assert module_path.exists(), f"the checks live in {module_path.relative_to(ROOT)}"
+    module = importlib.import_module(f"course_utils.exercises.lesson_{lesson}")
+    checks = {name for name in dir(module) if re.fullmatch(r"check_\d+", name)}
+    assert checks == {f"check_{n}" for n in found}, \
+        f"lesson_{lesson}.py must define exactly check_1 ... check_{len(found)}, one per exercise; it has {sorted(checks)}"
+    assert all(callable(getattr(module, name)) for name in checks)
+    tests = ROOT / "tests" / "exercises" / f"test_lesson_{lesson}.py"
+    assert tests.exists(), f"{tests.relative_to(ROOT)} must test the checks (right answer, wrong answer with hint, None)"
+    text = tests.read_text()
+    untested = [n for n in found if f"check_{n}(" not in text]
+    assert not untested, f"{tests.relative_to(ROOT)} does not call check_{untested[0]}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
