@@ -1,0 +1,303 @@
+"""The lessons as a learner sees them: JupyterLab in a real (headless) Chromium.
+
+nbval proves that every cell runs; it cannot prove that a figure reaches the page or that an ipywidgets slider
+redraws its plot. This test starts JupyterLab on localhost (quick mode, token auth), opens copies of lesson 00
+and of lesson 07 (a class/seed widget) in Debian's Chromium driven by Playwright, runs all cells from the Run
+menu, and checks: no error output, every code cell ran, images render, and moving the seed slider with the
+keyboard changes the displayed image. Screenshots go to notebooks/outputs/browser/ (git-ignored): look at them.
+
+Needs `apt-get install chromium chromium-driver` and `pip install -r requirements-browser.txt`; without them
+it skips, saying which is missing (`.ci/run` installs both and sets COURSE_REQUIRE_BROWSER_TEST=1, which turns
+the skip into a failure so that CI never passes without running it).
+"""
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "notebooks" / "outputs" / "browser"
+CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and os.path.exists(p)), None)
+# Flags for a closed network: no background connections, no sandbox (containers run as root), no GPU.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LESSON_00 = "00_setup_and_tour.ipynb"
+WIDGET_LESSON = "07_conditional_gan.ipynb"   # the class dropdown and the "noise seed" IntSlider
+BROKEN = "zz_broken.ipynb"                   # written by the fixture: proves the checks can fail
+RUN_TIMEOUT_S = 900                          # per notebook; quick mode takes about a minute on 2 free cores
+
+
+def _missing():
+    if CHROMIUM is None:
+        return "Chromium is not installed: `apt-get install chromium chromium-driver` (Debian/Ubuntu) to run this test"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the Playwright driver is not installed: `.venv/bin/pip install -r requirements-browser.txt`"
+    return None
+
+
+MISSING = _missing()
+REQUIRED = os.environ.get("COURSE_REQUIRE_BROWSER_TEST") == "1"
+pytestmark = pytest.mark.skipif(MISSING is not None and not REQUIRED, reason=f"browser test skipped: {MISSING}")
+
+# JupyterLab user settings for the test: render every cell (no virtual scrolling, so off-screen outputs are in
+# the page), no news or update checks (the network is closed), no autosave.
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
+}
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get_json(url, timeout=5):
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return json.loads(response.read())
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """JupyterLab serving a throwaway copy of the lessons: the committed notebooks are never written."""
+    if MISSING:
+        pytest.fail(f"COURSE_REQUIRE_BROWSER_TEST=1 but {MISSING}")
+    work = tmp_path_factory.mktemp("lab")
+    notebooks = work / "notebooks"
+    notebooks.mkdir()
+    for name in (LESSON_00, WIDGET_LESSON):
+        shutil.copy(ROOT / "notebooks" / name, notebooks / name)
+    broken = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
+                        for src in ("print('fine')", "1 / 0", "print('never reached')")],
+              "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
+              "nbformat": 4, "nbformat_minor": 5}
+    (notebooks / BROKEN).write_text(json.dumps(broken))
+    # The layout of a clone, so the bootstrap's fallback (the parent folder) and datasets.data_dir() work even
+    # without the editable install; with it, course_utils and data/ are found through the installed package.
+    for folder in ("course_utils", "data"):
+        (work / folder).symlink_to(ROOT / folder, target_is_directory=True)
+    settings = work / "lab-settings"
+    for relative, values in LAB_SETTINGS.items():
+        path = settings / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel must use the inline backend
+    env.update(COURSE_MODE="quick", TF_CPP_MIN_LOG_LEVEL="3", JUPYTER_CONFIG_DIR=str(work / "config"),
+               JUPYTER_RUNTIME_DIR=str(work / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
+    command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+               "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               f"--ServerApp.root_dir={notebooks}", "--LabApp.news_url=None",
+               "--LabApp.extension_manager=readonly",
+               "--LabApp.expose_app_in_browser=True"]  # window.jupyterapp: read execution counts of hidden cells
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        command.append("--allow-root")
+    log = open(work / "jupyterlab.log", "w")
+    server = subprocess.Popen(command, cwd=notebooks, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                _get_json(f"{base}/api/status?token={token}")
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"JupyterLab did not start:\n{(work / 'jupyterlab.log').read_text()[-3000:]}")
+                time.sleep(0.5)
+        yield {"base": base, "token": token, "notebooks": notebooks, "log": work / "jupyterlab.log"}
+    finally:
+        server.send_signal(signal.SIGTERM)   # the server shuts its kernels down
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    import tempfile
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
+        # A persistent context is how Playwright takes an explicit, fresh --user-data-dir.
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
+            viewport={"width": 1400, "height": 1000})
+        try:
+            yield context
+        finally:
+            context.close()
+
+
+def _kernel_state(lab, name):
+    """The execution state of the kernel of this notebook's session ("idle", "busy", ...), None before it starts."""
+    sessions = _get_json(f"{lab['base']}/api/sessions?token={lab['token']}")
+    return next((s["kernel"]["execution_state"] for s in sessions if s["path"].endswith(name) and s.get("kernel")), None)
+
+
+def open_and_run_all(browser, lab, name):
+    """Open a lesson, wait for its kernel, Run > Run All Cells, and wait until every queued cell finished."""
+    page = browser.new_page()
+    try:
+        return page, _run_all(page, lab, name)
+    except Exception:
+        page.screenshot(path=SCREENSHOTS / f"{name[:2]}_failure.png")   # what the page showed when it failed
+        page.close()
+        raise
+
+
+def _run_all(page, lab, name):
+    # A workspace of its own per lesson: JupyterLab would otherwise reopen the previous lesson in a hidden tab,
+    # and the page would hold two notebooks.
+    page.goto(f"{lab['base']}/lab/workspaces/lesson-{name[:2]}/tree/{name}?reset&token={lab['token']}")
+    page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=120_000)
+    assert page.locator(".jp-NotebookPanel").count() == 1, f"{name}: expected one open notebook in the page"
+    # The toolbar's indicator says "idle" even before a kernel exists: ask the server for this notebook's kernel.
+    idle = page.locator(".jp-NotebookPanel:visible .jp-Notebook-ExecutionIndicator[data-status='idle']")
+    choose_kernel = page.locator(".jp-Dialog", has_text="Select Kernel")
+    deadline = time.monotonic() + 180
+    while not (_kernel_state(lab, name) == "idle" and idle.count()):
+        if choose_kernel.count():   # not expected (the notebook names python3), but a learner would accept it
+            choose_kernel.locator(".jp-mod-accept").click()
+        assert time.monotonic() < deadline, f"{name}: the kernel did not start; state {_kernel_state(lab, name)}"
+        time.sleep(0.5)
+    page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+    page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
+    started = time.monotonic()
+    while not page.evaluate("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some(p => p.textContent.includes('*'))"):
+        assert time.monotonic() - started < 60, f"{name}: Run All Cells started no cell"
+        time.sleep(0.2)
+    calm = 0
+    while calm < 3:   # done: no cell waiting or running, and the kernel idle, three polls in a row
+        assert time.monotonic() - started < RUN_TIMEOUT_S, f"{name}: still running after {RUN_TIMEOUT_S} s"
+        running = page.evaluate("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
+                                ".filter(p => p.textContent.includes('*')).length")
+        calm = calm + 1 if running == 0 and _kernel_state(lab, name) == "idle" else 0
+        time.sleep(1)
+    return time.monotonic() - started
+
+
+def stderr_outputs_on_page(page):
+    """The text of every rendered stderr output (JupyterLab renders tracebacks with this MIME type too)."""
+    return page.evaluate("""[...document.querySelectorAll('.jp-OutputArea-output')]
+        .filter(o => o.dataset.mimeType === 'application/vnd.jupyter.stderr' || o.classList.contains('jp-mod-error'))
+        .map(o => o.innerText)""")
+
+
+def assert_ran_cleanly(page, name):
+    """Every code cell has an execution count, and no output is an error or a traceback.
+
+    Counts come from the notebook model (window.jupyterapp): a solution cell whose source is hidden shows a
+    placeholder without its prompt. The visible prompts must agree."""
+    counts = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
+        .filter(c => c.type === 'code').map(c => c.executionCount)""")
+    assert counts, f"{name}: no code cells found on the page"
+    unrun = [i for i, n in enumerate(counts) if not n]
+    shown = page.evaluate("[...document.querySelectorAll('.jp-CodeCell .jp-InputArea-prompt')].map(p => p.textContent.trim())")
+    model_errors = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
+        .flatMap(c => c.type === 'code' ? c.outputs.toJSON() : []).filter(o => o.output_type === 'error')
+        .map(o => o.ename + ': ' + o.evalue)""")
+    assert not model_errors, f"{name}: cells raised {model_errors}"
+    errors = stderr_outputs_on_page(page)
+    tracebacks = [e for e in errors if re.search(r"Traceback|Error\b|Exception\b", e)]
+    assert not tracebacks, f"{name}: error output in the browser:\n" + "\n---\n".join(t[-2000:] for t in tracebacks)
+    assert not unrun, f"{name}: code cells {unrun} (counting code cells from 0) did not run"
+    assert shown and all(re.fullmatch(r"\[\d+\]:", p) for p in shown), f"{name}: visible prompts {shown}"
+    return counts, errors
+
+
+def rendered_images(page, scope=".jp-OutputArea-output"):
+    return page.evaluate(f"""[...document.querySelectorAll('{scope} img')]
+        .map(i => ({{src: i.src, width: i.naturalWidth, height: i.naturalHeight, complete: i.complete}}))""")
+
+
+def test_lesson_00_runs_in_jupyterlab(lab, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page, seconds = open_and_run_all(browser, lab, LESSON_00)
+    try:
+        print(f"{LESSON_00}: Run All Cells finished in {seconds:.0f} s")
+        counts, stderr = assert_ran_cleanly(page, LESSON_00)
+        print(f"{len(counts)} code cells ran; stderr outputs (not errors): {[e[:200] for e in stderr]}")
+        images = rendered_images(page)
+        assert len(images) >= 3, f"{LESSON_00}: expected its three image grids, found {len(images)} images"
+        assert all(i["complete"] and i["width"] > 0 and i["height"] > 0 for i in images), images
+        figure = page.locator(".jp-OutputArea-output img").first
+        figure.scroll_into_view_if_needed()
+        figure.screenshot(path=SCREENSHOTS / "00_mnist_grid.png")
+    finally:
+        page.screenshot(path=SCREENSHOTS / "00_page.png")
+        page.close()
+
+
+def test_lesson_07_seed_slider_changes_the_image(lab, browser):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page, seconds = open_and_run_all(browser, lab, WIDGET_LESSON)
+    try:
+        print(f"{WIDGET_LESSON}: Run All Cells finished in {seconds:.0f} s")
+        counts, stderr = assert_ran_cleanly(page, WIDGET_LESSON)
+        print(f"{len(counts)} code cells ran; stderr outputs (not errors): {[e[:200] for e in stderr]}")
+        images = rendered_images(page)
+        assert images and all(i["complete"] and i["width"] > 0 for i in images), images
+
+        widget = page.locator(".jp-OutputArea-output .widget-vbox").first
+        widget.wait_for(timeout=30_000)
+        plot = widget.locator(".widget-output img")
+        assert plot.count() == 1, "the widget's Output area should show one image after the lesson's update() call"
+        slider = widget.locator(".widget-slider", has_text="noise seed")
+        readout = slider.locator(".widget-readout")
+        assert readout.inner_text().strip() == "0"
+        before = plot.get_attribute("src")
+        widget.scroll_into_view_if_needed()
+        widget.screenshot(path=SCREENSHOTS / "07_widget_seed_0.png")
+
+        handle = slider.locator(".noUi-handle")
+        handle.focus()
+        handle.press("ArrowRight")   # what a learner does with the keyboard: seed 0 -> 1
+        page.wait_for_function("""before => {
+                const img = document.querySelector('.jp-OutputArea-output .widget-vbox .widget-output img');
+                return img !== null && img.src !== before && img.complete && img.naturalWidth > 0; }""",
+                               arg=before, timeout=120_000)
+        assert readout.inner_text().strip() == "1", "ArrowRight on the slider should move the seed from 0 to 1"
+        after = plot.get_attribute("src")
+        assert after != before and after.startswith("data:image/png")
+        widget.screenshot(path=SCREENSHOTS / "07_widget_seed_1.png")
+    finally:
+        page.screenshot(path=SCREENSHOTS / "07_page.png")
+        page.close()
+
+
+def test_the_checks_catch_a_failing_cell(lab, browser):
+    """The same checks on a tiny notebook whose second cell raises: they must fail, naming the error."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page, _ = open_and_run_all(browser, lab, BROKEN)
+    try:
+        with pytest.raises(AssertionError, match="ZeroDivisionError"):
+            assert_ran_cleanly(page, BROKEN)
+        shown = stderr_outputs_on_page(page)
+        assert len(shown) == 1 and "Traceback" in shown[0] and "ZeroDivisionError" in shown[0], shown
+        counts = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
+            .map(c => c.executionCount)""")
+        assert counts[0] and counts[1] and not counts[2], "Run All Cells should stop at the failing cell"
+    finally:
+        page.screenshot(path=SCREENSHOTS / "zz_broken_page.png")
+        page.close()
