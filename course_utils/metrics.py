@@ -192,7 +192,7 @@ def nearest_neighbour_distances(queries, reference) -> tuple[np.ndarray, np.ndar
     return distances, indices
 
 
-def copy_check(generated, train, test, quantile: float = 0.01) -> dict:
+def copy_check(generated, train, test, quantile: float = 0.01, test_to_train=None) -> dict:
     """Are generated images closer to the training images than unseen real images are?
 
     Compares the distance of each generated image to its nearest training image with the same distance for
@@ -201,12 +201,19 @@ def copy_check(generated, train, test, quantile: float = 0.01) -> dict:
     each generated one (``nearest``), ``median_ratio`` (median generated / median test distance: about 1 or more
     for a generator that does not copy, near 0 for one that does) and ``copy_share``: the share of generated
     images closer to the training set than the ``quantile`` of test images (``quantile`` itself for real data).
-    All three sets must use the same scale (e.g. [-1, 1]).
+    All three sets must use the same scale (e.g. [-1, 1]). When checking several generators against the same
+    sets, pass an earlier result's ``test_to_train`` to skip recomputing it.
     """
     if not 0 < quantile < 1:
         raise ValueError(f"quantile must be in (0, 1), got {quantile}.")
     generated_to_train, nearest = nearest_neighbour_distances(generated, train)
-    test_to_train, _ = nearest_neighbour_distances(test, train)
+    if test_to_train is None:
+        test_to_train, _ = nearest_neighbour_distances(test, train)
+    else:
+        test_to_train = np.asarray(test_to_train, dtype=np.float64)
+        if test_to_train.shape != (len(test),):
+            raise ValueError(f"test_to_train must hold one distance per test image ({len(test)}), got shape "
+                             f"{test_to_train.shape}: pass the 'test_to_train' of an earlier copy_check on the same sets.")
     threshold = float(np.quantile(test_to_train, quantile))
     return {"generated_to_train": generated_to_train, "test_to_train": test_to_train, "nearest": nearest,
             "threshold": threshold, "copy_share": float(np.mean(generated_to_train < threshold)),

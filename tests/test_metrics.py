@@ -147,6 +147,10 @@ def test_copy_check_catches_a_memorising_generator():
     honest = metrics.copy_check(rng.normal(size=(300, 20)), train, test)  # new samples of the same distribution
     assert honest["copy_share"] < 0.05 and 0.8 < honest["median_ratio"] < 1.2
     assert honest["generated_to_train"].shape == (300,) and honest["test_to_train"].shape == (300,)
+    reused = metrics.copy_check(copies, train, test, test_to_train=honest["test_to_train"])
+    assert reused["copy_share"] == caught["copy_share"] and reused["threshold"] == caught["threshold"]
+    with pytest.raises(ValueError, match="one distance per test image"):
+        metrics.copy_check(copies, train, test, test_to_train=honest["test_to_train"][:10])
 
 
 def test_nearest_neighbour_distances_known_case_and_errors():
