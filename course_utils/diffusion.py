@@ -247,6 +247,7 @@ class DiffusionModel(keras.Model):
         self._sqrt_ab = tf.constant(np.sqrt(schedule.alpha_bars), tf.float32)
         self._sqrt_1m_ab = tf.constant(np.sqrt(1.0 - schedule.alpha_bars), tf.float32)
         self.loss_tracker = keras.metrics.Mean(name="loss")
+        self.built = True  # its networks are built; under tf.distribute, fit would otherwise call it on an image batch
 
     @property
     def metrics(self):

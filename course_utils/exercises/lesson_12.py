@@ -1,0 +1,109 @@
+"""Checks for lesson 12's exercises (challenges and next steps). Each prints a verdict and returns True/False."""
+from __future__ import annotations
+
+import numpy as np
+
+from .feedback import close_to, correct, not_answered, wrong
+
+
+def _linear_alpha_bars(T: int = 1000) -> np.ndarray:
+    from course_utils import diffusion
+
+    return diffusion.NoiseSchedule.linear(T).alpha_bars
+
+
+def check_1(global_batch, learning_rate) -> bool:
+    """Exercise 1: MirroredStrategy on 8 GPUs, 64 images per replica, base rate 5e-4 at batch 64 (linear scaling)."""
+    if global_batch is None or learning_rate is None:
+        return not_answered("set both `global_batch` (images per step, all replicas) and `learning_rate`.")
+    if not close_to(global_batch, 8 * 64):
+        if close_to(global_batch, 64):
+            return wrong("each of the 8 replicas processes its own 64 images in every step.")
+        return wrong("the global batch is the per-replica batch times the number of replicas.")
+    if close_to(learning_rate, 5e-4 * 8, rtol=1e-6):
+        return correct("8 times the images per step, 8 times the step size (then check it still trains).")
+    if close_to(learning_rate, 5e-4, rtol=1e-6):
+        return wrong("the global batch is right; the linear scaling rule multiplies the learning rate by the same factor.")
+    return wrong("the linear scaling rule: learning rate proportional to the global batch, 5e-4 at batch 64.")
+
+
+def check_2(brightness) -> bool:
+    """Exercise 2: ``brightness(x, seed)`` adds one random offset in [-0.5, 0.5) per image, differentiably."""
+    if brightness is None:
+        return not_answered("define `brightness(x, seed)` returning x plus one random offset per image.")
+    if not callable(brightness):
+        return wrong("`brightness` must be a function of (x, seed).")
+    import tensorflow as tf
+
+    x = tf.Variable(np.random.default_rng(1).uniform(-1, 1, (16, 6, 6, 1)).astype(np.float32))
+    try:
+        with tf.GradientTape() as tape:
+            out = brightness(x, seed=3)
+            if out is None:
+                return not_answered("brightness returns None: replace the `return None` with your code.")
+            total = tf.reduce_sum(out)
+        grad = tape.gradient(total, x)
+        out = np.asarray(out, dtype=np.float64)
+    except Exception as error:  # a learner's function may fail in any way: report it, don't raise
+        return wrong(f"calling brightness raised {type(error).__name__}: {error}")
+    if out.shape != tuple(x.shape):
+        return wrong(f"the output must keep the batch's shape {tuple(x.shape)}, got {out.shape}.")
+    offsets = out - x.numpy()
+    per_image = offsets.reshape(16, -1)
+    if not np.allclose(per_image, per_image[:, :1], atol=1e-5):
+        return wrong("use ONE offset per image (shape (N, 1, 1, 1)), the same for all its pixels.")
+    values = per_image[:, 0]
+    if np.ptp(values) < 1e-3:
+        return wrong("every image got the same offset: draw one per image, e.g. keras.random.uniform((n, 1, 1, 1), ...).")
+    if values.min() < -0.5 - 1e-6 or values.max() >= 0.5 + 1e-6:
+        return wrong(f"offsets must lie in [-0.5, 0.5); got values from {values.min():.2f} to {values.max():.2f}.")
+    if grad is None or not np.allclose(grad.numpy(), 1.0, atol=1e-5):
+        return wrong("the generator's gradient must pass through unchanged (d out / d x = 1): build it from TensorFlow "
+                     "or keras.ops operations, not NumPy.")
+    return correct("Add it to augment.OPERATIONS and it joins the policy.")
+
+
+def check_3(t_half) -> bool:
+    """Exercise 3: the first timestep t (counted 1..T) at which alpha_bar_t < 0.5 in the linear schedule, T = 1000."""
+    if t_half is None:
+        return not_answered("set `t_half` to an integer timestep between 1 and 1000.")
+    alpha_bars = _linear_alpha_bars()
+    expected = int(np.argmax(alpha_bars < 0.5)) + 1
+    try:
+        value = int(t_half)
+    except (TypeError, ValueError):
+        return wrong(f"`t_half` must be a whole number of steps, got {t_half!r}.")
+    if value != t_half:
+        return wrong("`t_half` is a timestep: a whole number between 1 and 1000.")
+    if value == expected:
+        return correct(f"At t = {expected} half the variance of x_t is still signal, half noise.")
+    if value == expected - 1:
+        return wrong("off by one: `np.argmax` gives an array index (from 0), timesteps count from 1.")
+    if 1 <= value <= len(alpha_bars) and alpha_bars[value - 1] >= 0.5:
+        return wrong(f"alpha_bar_{value} = {alpha_bars[value - 1]:.3f} is not below 0.5 yet: look later.")
+    return wrong("alpha_bar_t = prod_{s<=t} (1 - beta_s) is `schedule.alpha_bars[t - 1]`; find the first t where it "
+                 "drops below 0.5 (e.g. with np.argmax on a boolean array).")
+
+
+def check_4(predict_x0) -> bool:
+    """Exercise 4: a function ``predict_x0(x_t, eps, alpha_bar)`` that inverts the closed form for x_0."""
+    if predict_x0 is None:
+        return not_answered("define `predict_x0(x_t, eps, alpha_bar)` returning the estimate of x_0.")
+    if not callable(predict_x0):
+        return wrong("`predict_x0` must be a function of (x_t, eps, alpha_bar).")
+    rng = np.random.default_rng(0)
+    x0, eps = rng.uniform(-1, 1, (3, 4)), rng.standard_normal((3, 4))
+    alpha_bar = 0.3
+    x_t = np.sqrt(alpha_bar) * x0 + np.sqrt(1 - alpha_bar) * eps
+    try:
+        guess = predict_x0(x_t, eps, alpha_bar)
+        if guess is None:
+            return not_answered("predict_x0 returns None: replace the `return None` with your formula.")
+        guess = np.asarray(guess, dtype=np.float64)
+    except Exception as error:  # a learner's function may fail in any way: report it, don't raise
+        return wrong(f"calling predict_x0 raised {type(error).__name__}: {error}")
+    if close_to(guess, x0, rtol=1e-5, atol=1e-6):
+        return correct("Given the predicted noise, x_0 is one subtraction and one division away.")
+    if close_to(guess, (x_t - (1 - alpha_bar) * eps) / alpha_bar, rtol=1e-5, atol=1e-6):
+        return wrong("the closed form scales by square roots: sqrt(alpha_bar) and sqrt(1 - alpha_bar).")
+    return wrong("solve x_t = sqrt(alpha_bar) x_0 + sqrt(1 - alpha_bar) eps for x_0.")
