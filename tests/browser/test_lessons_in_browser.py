@@ -4,7 +4,9 @@ nbval proves that every cell runs; it cannot prove that a figure reaches the pag
 redraws its plot. This test starts JupyterLab on localhost (quick mode, token auth), opens copies of lesson 00
 and of lesson 07 (a class/seed widget) in Debian's Chromium driven by Playwright, runs all cells from the Run
 menu, and checks: no error output, every code cell ran, images render, and moving the seed slider with the
-keyboard changes the displayed image. Screenshots go to notebooks/outputs/browser/ (git-ignored): look at them.
+keyboard changes the displayed image. To show the checks can fail, a cell that raises is then appended to the
+copy of lesson 00 and run: they must name its error. Screenshots go to notebooks/outputs/browser/ (git-ignored):
+look at them.
 
 Needs `apt-get install chromium chromium-driver` and `pip install -r requirements-browser.txt`; without them
 it skips, saying which is missing (`.ci/run` installs both and sets COURSE_REQUIRE_BROWSER_TEST=1, which turns
@@ -33,7 +35,6 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LESSON_00 = "00_setup_and_tour.ipynb"
 WIDGET_LESSON = "07_conditional_gan.ipynb"   # the class dropdown and the "noise seed" IntSlider
-BROKEN = "zz_broken.ipynb"                   # written by the fixture: proves the checks can fail
 RUN_TIMEOUT_S = 900                          # per notebook; quick mode takes about a minute on 2 free cores
 
 
@@ -81,11 +82,6 @@ def lab(tmp_path_factory):
     notebooks.mkdir()
     for name in (LESSON_00, WIDGET_LESSON):
         shutil.copy(ROOT / "notebooks" / name, notebooks / name)
-    broken = {"cells": [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}
-                        for src in ("print('fine')", "1 / 0", "print('never reached')")],
-              "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
-              "nbformat": 4, "nbformat_minor": 5}
-    (notebooks / BROKEN).write_text(json.dumps(broken))
     # The layout of a clone, so the bootstrap's fallback (the parent folder) and datasets.data_dir() work even
     # without the editable install; with it, course_utils and data/ are found through the installed package.
     for folder in ("course_utils", "data"):
@@ -184,7 +180,10 @@ def _run_all(page, lab, name):
     page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
     page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
     started = time.monotonic()
-    while not page.evaluate("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some(p => p.textContent.includes('*'))"):
+    # Started: a cell waits or runs ("[*]"), or one already has an execution count (a fast notebook may finish
+    # between two polls).
+    while not page.evaluate("""[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some(p => p.textContent.includes('*'))
+            || Array.from(window.jupyterapp.shell.currentWidget.content.model.cells).some(c => c.type === 'code' && c.executionCount)"""):
         assert time.monotonic() - started < 60, f"{name}: Run All Cells started no cell"
         time.sleep(0.2)
     calm = 0
@@ -244,8 +243,26 @@ def test_lesson_00_runs_in_jupyterlab(lab, browser):
         figure = page.locator(".jp-OutputArea-output img").first
         figure.scroll_into_view_if_needed()
         figure.screenshot(path=SCREENSHOTS / "00_mnist_grid.png")
-    finally:
         page.screenshot(path=SCREENSHOTS / "00_page.png")
+
+        # The checks must be able to fail: append a cell that raises to this copy, run it, and expect them to object.
+        page.evaluate("""async () => {
+            const notebook = window.jupyterapp.shell.currentWidget.content;
+            notebook.model.sharedModel.insertCell(notebook.model.cells.length, {cell_type: 'code', source: '1 / 0'});
+            notebook.activeCellIndex = notebook.model.cells.length - 1;
+            await window.jupyterapp.commands.execute('notebook:run-cell'); }""")
+        page.wait_for_function("""() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+            return cells.get(cells.length - 1).executionCount !== null; }""", timeout=120_000)
+        with pytest.raises(AssertionError, match="ZeroDivisionError"):
+            assert_ran_cleanly(page, LESSON_00)
+        shown = stderr_outputs_on_page(page)
+        assert len(shown) == 1 and "Traceback" in shown[0] and "ZeroDivisionError" in shown[0], shown
+        page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / "00_appended_error_caught.png")
+    except Exception:
+        page.screenshot(path=SCREENSHOTS / "00_failure.png")
+        raise
+    finally:
         page.close()
 
 
@@ -281,23 +298,10 @@ def test_lesson_07_seed_slider_changes_the_image(lab, browser):
         after = plot.get_attribute("src")
         assert after != before and after.startswith("data:image/png")
         widget.screenshot(path=SCREENSHOTS / "07_widget_seed_1.png")
-    finally:
         page.screenshot(path=SCREENSHOTS / "07_page.png")
-        page.close()
-
-
-def test_the_checks_catch_a_failing_cell(lab, browser):
-    """The same checks on a tiny notebook whose second cell raises: they must fail, naming the error."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page, _ = open_and_run_all(browser, lab, BROKEN)
-    try:
-        with pytest.raises(AssertionError, match="ZeroDivisionError"):
-            assert_ran_cleanly(page, BROKEN)
-        shown = stderr_outputs_on_page(page)
-        assert len(shown) == 1 and "Traceback" in shown[0] and "ZeroDivisionError" in shown[0], shown
-        counts = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
-            .map(c => c.executionCount)""")
-        assert counts[0] and counts[1] and not counts[2], "Run All Cells should stop at the failing cell"
+    except Exception:
+        page.screenshot(path=SCREENSHOTS / "07_failure.png")
+        raise
     finally:
-        page.screenshot(path=SCREENSHOTS / "zz_broken_page.png")
         page.close()
+
