@@ -136,3 +136,11 @@ def describe(entry: dict) -> str:
     """One line saying what a loaded checkpoint is: for the lesson's printout."""
     return (f"loaded checkpoint {entry['file']} (made by data/make_checkpoints.py on {entry['date']}: "
             f"{entry['steps']:,} steps in {entry['seconds']:.0f} s of training)")
+
+
+def recorded_history(entry: dict) -> keras.callbacks.History:
+    """The per-epoch metrics of the run that made a checkpoint, as a ``keras.callbacks.History`` (what ``fit``
+    returns), so the lesson's curves can still be drawn in load mode."""
+    history = keras.callbacks.History()
+    history.history = {key: list(values) for key, values in (entry.get("history") or {}).items()}
+    return history
