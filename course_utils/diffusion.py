@@ -1,4 +1,4 @@
-"""A compact denoising diffusion model (DDPM, Ho, Jain and Abbeel 2020) for 28x28 images (lesson 12).
+"""A compact denoising diffusion model (DDPM, Ho, Jain and Abbeel 2020) for 28x28 images or vectors (lesson 12).
 
 * :class:`NoiseSchedule`: the variances beta_1..beta_T of the forward (noising) process and the products
   ``alpha_bar_t = prod_{s<=t} (1 - beta_s)``; :meth:`NoiseSchedule.linear` (Ho et al.) and
@@ -8,12 +8,15 @@
   compares any closed-form sampler with the step-by-step process *in distribution* (the lesson's check).
 * :func:`build_denoiser`: a small U-Net-like network ``(x_t, t) -> predicted noise``, with a sinusoidal
   time embedding added to every block.
+* :func:`build_mlp_denoiser`: the same for vectors ``(z_t, t) -> predicted noise``, a residual MLP; with it
+  the model diffuses the latent codes of an autoencoder (latent diffusion, Rombach et al. 2022).
 * :class:`DiffusionModel`: a ``keras.Model`` whose ``train_step`` minimises the epsilon-prediction loss
   ``|eps - eps_theta(x_t, t)|^2``, keeping an exponential moving average of the denoiser's weights.
 * :func:`ddpm_sample` (ancestral sampling, T network passes) and :func:`ddim_sample` (Song et al. 2021,
   deterministic, any number of passes).
 
-Timesteps are written t = 1..T in the text; arrays are indexed by ``t - 1``. Images are in [-1, 1].
+Timesteps are written t = 1..T in the text; arrays are indexed by ``t - 1``. Images are in [-1, 1]; the model
+and the samplers work on any fixed data shape (images (H, W, C) or vectors (d,)), taken from the denoiser's input.
 """
 from __future__ import annotations
 
@@ -224,6 +227,31 @@ def build_denoiser(widths=(32, 64), embedding_dim: int = 64, image_shape=IMAGE_S
     return keras.Model([x_in, t_in], DepthToSpace()(out), name="denoiser")
 
 
+def build_mlp_denoiser(dim: int, width: int = 256, depth: int = 3, embedding_dim: int = 64) -> keras.Model:
+    """``[z_t (N, dim), t (N,)] -> predicted noise (N, dim)``: a residual MLP for vectors (latent codes).
+
+    ``depth`` residual blocks of two ``width``-unit Dense layers; the time embedding enters every block as a
+    shift, as in :func:`build_denoiser`. The last layer starts at zero, so the untrained network predicts
+    "no noise". Small and fast: thousands of training steps a minute on a CPU.
+    """
+    for name, value, low in (("dim", dim, 1), ("width", width, 8), ("depth", depth, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}.")
+    z_in = keras.Input((int(dim),), name="z_t")
+    t_in = keras.Input((), dtype="int32", name="t")
+    e = SinusoidalEmbedding(embedding_dim)(t_in)
+    e = layers.Dense(width, activation="swish", name="time_mlp")(e)
+    h = layers.Dense(width, name="stem")(z_in)
+    for i in range(int(depth)):
+        r = layers.Activation("swish")(layers.LayerNormalization(name=f"block{i}_norm")(h))
+        r = layers.Add()([layers.Dense(width, name=f"block{i}_dense1")(r), layers.Dense(width, name=f"block{i}_time")(e)])
+        r = layers.Dense(width, name=f"block{i}_dense2")(layers.Activation("swish")(r))
+        h = layers.Add(name=f"block{i}_out")([h, r])
+    h = layers.Activation("swish")(layers.LayerNormalization(name="out_norm")(h))
+    out = layers.Dense(int(dim), kernel_initializer="zeros", name="noise")(h)
+    return keras.Model([z_in, t_in], out, name="mlp_denoiser")
+
+
 # --------------------------------------------------------------------------------------------------------
 # Training: the epsilon-prediction loss
 # --------------------------------------------------------------------------------------------------------
@@ -231,7 +259,8 @@ class DiffusionModel(keras.Model):
     """Trains ``denoiser`` with Ho et al.'s simplified loss: for a random image x_0, a uniform t in 1..T and
     eps ~ N(0, I), make ``denoiser(sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps, t)`` predict eps
     (mean squared error). ``ema_denoiser`` averages the weights (decay ``ema_decay``) and draws the samples.
-    ``fit`` it on a dataset of images in [-1, 1] after ``compile(optimizer=...)``; it reports ``loss``.
+    ``fit`` it on a dataset of images in [-1, 1] (or of vectors, with :func:`build_mlp_denoiser`) after
+    ``compile(optimizer=...)``; it reports ``loss``.
     """
 
     def __init__(self, denoiser: keras.Model, schedule: NoiseSchedule, ema_decay: float = 0.999, **kwargs):
@@ -262,8 +291,9 @@ class DiffusionModel(keras.Model):
         n = tf.shape(x0)[0]
         t = tf.random.uniform((n,), 1, self.schedule.T + 1, dtype=tf.int32)
         noise = tf.random.normal(tf.shape(x0))
-        x_t = (tf.reshape(tf.gather(self._sqrt_ab, t - 1), (-1, 1, 1, 1)) * x0
-               + tf.reshape(tf.gather(self._sqrt_1m_ab, t - 1), (-1, 1, 1, 1)) * noise)
+        per_sample = (-1,) + (1,) * (len(x0.shape) - 1)  # one scale per sample, broadcast over its pixels or coordinates
+        x_t = (tf.reshape(tf.gather(self._sqrt_ab, t - 1), per_sample) * x0
+               + tf.reshape(tf.gather(self._sqrt_1m_ab, t - 1), per_sample) * noise)
         with tf.GradientTape() as tape:
             loss = tf.reduce_mean(tf.square(noise - self.denoiser([x_t, t], training=True)))
         grads = tape.gradient(loss, self.denoiser.trainable_variables)
@@ -285,9 +315,20 @@ def _check_sampling(denoiser, n, schedule):
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n, the number of images, must be a positive integer, got {n!r}.")
     shape = tuple(denoiser.inputs[0].shape[1:])
-    if len(shape) != 3 or None in shape:
-        raise ValueError(f"the denoiser's image input must have a fixed shape (H, W, C), got {shape}.")
+    if len(shape) not in (1, 3) or None in shape:
+        raise ValueError(f"the denoiser's first input must have a fixed shape, (H, W, C) or (d,), got {shape}.")
     return shape
+
+
+def _clip_value(clip) -> float | None:
+    """``clip`` of the samplers: True means the pixel range [-1, 1], a positive number c means [-c, c], False none."""
+    if clip is True:
+        return 1.0
+    if clip is False or clip is None:
+        return None
+    if isinstance(clip, (int, float, np.floating)) and clip > 0:
+        return float(clip)
+    raise ValueError(f"clip must be True (pixels, [-1, 1]), False, or a positive bound c for [-c, c], got {clip!r}.")
 
 
 def predict_x0(x_t, eps, alpha_bar):
@@ -295,15 +336,18 @@ def predict_x0(x_t, eps, alpha_bar):
     return (x_t - tf.sqrt(1.0 - alpha_bar) * eps) / tf.sqrt(alpha_bar)
 
 
-def ddpm_sample(denoiser: keras.Model, n: int, schedule: NoiseSchedule, seed: int = 0, clip: bool = True,
+def ddpm_sample(denoiser: keras.Model, n: int, schedule: NoiseSchedule, seed: int = 0, clip: bool | float = True,
                 return_steps=()) -> np.ndarray:
     """Ancestral sampling (Ho et al., Algorithm 2): from x_T ~ N(0, I), for t = T..1 draw
     ``x_{t-1} ~ N(mu_t, beta_tilde_t I)``, with the posterior mean ``mu_t`` of q(x_{t-1} | x_t, x_0) at the
-    predicted x_0 (clipped to [-1, 1] when ``clip``) and ``beta_tilde_t = beta_t (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t)``.
-    T network passes. Returns (n, H, W, C) images in [-1, 1]; with ``return_steps`` (timesteps), also
-    ``{t: x_t}`` for those steps (to watch the noise turn into an image).
+    predicted x_0 (clipped to [-1, 1] when ``clip`` is True, to [-clip, clip] when it is a number) and
+    ``beta_tilde_t = beta_t (1 - alpha_bar_{t-1}) / (1 - alpha_bar_t)``.
+    T network passes. Returns (n, H, W, C) images in [-1, 1] (or (n, d) vectors: for data that are not pixels
+    in [-1, 1], such as standardised latent codes, pass ``clip=False`` or a wider bound); with ``return_steps``
+    (timesteps), also ``{t: x_t}`` for those steps (to watch the noise turn into an image).
     """
     shape = _check_sampling(denoiser, n, schedule)
+    bound = _clip_value(clip)
     ab = schedule.alpha_bars
     ab_prev = np.concatenate([[1.0], ab[:-1]])
     coef_x0 = np.sqrt(ab_prev) * schedule.betas / (1.0 - ab)
@@ -315,24 +359,25 @@ def ddpm_sample(denoiser: keras.Model, n: int, schedule: NoiseSchedule, seed: in
     for t in range(schedule.T, 0, -1):
         eps = predict(x, tf.fill((n,), t))
         x0 = predict_x0(x, eps, float(ab[t - 1]))
-        if clip:
-            x0 = tf.clip_by_value(x0, -1.0, 1.0)
+        if bound is not None:
+            x0 = tf.clip_by_value(x0, -bound, bound)
         x = float(coef_x0[t - 1]) * x0 + float(coef_xt[t - 1]) * x
         if t > 1:
             x = x + float(sigma[t - 1]) * tf.random.stateless_normal((n,) + shape, seed=(seed, t))
         if t - 1 in return_steps:
             kept[t - 1] = x.numpy()
-    images = np.clip(x.numpy(), -1.0, 1.0)
+    images = np.clip(x.numpy(), -bound, bound) if bound is not None else x.numpy()
     return (images, kept) if return_steps else images
 
 
 def ddim_sample(denoiser: keras.Model, n: int, schedule: NoiseSchedule, steps: int = 50, seed: int = 0,
-                clip: bool = True) -> np.ndarray:
+                clip: bool | float = True) -> np.ndarray:
     """Deterministic DDIM sampling (Song, Meng and Ermon 2021, eta = 0) with ``steps`` network passes: on
     timesteps t_S > ... > t_1 evenly spread over 1..T, ``x_prev = sqrt(alpha_bar_prev) x0_hat +
     sqrt(1 - alpha_bar_prev) eps_hat``. The same trained denoiser as :func:`ddpm_sample`; no retraining.
-    Returns (n, H, W, C) images in [-1, 1]."""
+    ``clip`` as in :func:`ddpm_sample`. Returns (n, H, W, C) images in [-1, 1], or (n, d) vectors."""
     shape = _check_sampling(denoiser, n, schedule)
+    bound = _clip_value(clip)
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or not 1 <= steps <= schedule.T:
         raise ValueError(f"steps must be an integer in 1..T = 1..{schedule.T}, got {steps!r}.")
     timesteps = np.unique(np.linspace(1, schedule.T, steps).round().astype(int))[::-1]
@@ -343,8 +388,8 @@ def ddim_sample(denoiser: keras.Model, n: int, schedule: NoiseSchedule, steps: i
         ab_prev = float(schedule.alpha_bars[timesteps[i + 1] - 1]) if i + 1 < len(timesteps) else 1.0
         eps = predict(x, tf.fill((n,), int(t)))
         x0 = predict_x0(x, eps, ab)
-        if clip:
-            x0 = tf.clip_by_value(x0, -1.0, 1.0)
+        if bound is not None:
+            x0 = tf.clip_by_value(x0, -bound, bound)
             eps = (x - math.sqrt(ab) * x0) / math.sqrt(1.0 - ab)
         x = math.sqrt(ab_prev) * x0 + math.sqrt(1.0 - ab_prev) * eps
-    return np.clip(x.numpy(), -1.0, 1.0)
+    return np.clip(x.numpy(), -bound, bound) if bound is not None else x.numpy()

@@ -160,3 +160,56 @@ def test_trains_under_a_distribution_strategy():
     loss = model.fit(tf.data.Dataset.from_tensor_slices(x).batch(16), epochs=1, verbose=0).history["loss"][-1]
     assert np.isfinite(loss)
     assert any(not np.allclose(a, b) for a, b in zip(before, model.denoiser.get_weights()))
+
+
+# --------------------------------------------------------------------------------------------------------
+# Vectors: the MLP denoiser for latent diffusion
+# --------------------------------------------------------------------------------------------------------
+def test_mlp_denoiser_shapes_starts_at_zero_and_refuses_bad_sizes():
+    net = diffusion.build_mlp_denoiser(16, width=32, depth=2)
+    out = net([np.random.default_rng(0).standard_normal((5, 16)).astype(np.float32), np.arange(1, 6, dtype=np.int32)])
+    assert out.shape == (5, 16)
+    np.testing.assert_array_equal(out.numpy(), 0.0)   # the zero-initialised last layer predicts "no noise"
+    for bad in ({"dim": 0}, {"dim": 16, "width": 4}, {"dim": 16, "depth": 0}, {"dim": 2.5}):
+        with pytest.raises(ValueError, match="must be an integer"):
+            diffusion.build_mlp_denoiser(**bad)
+
+
+def test_a_training_step_on_vectors_lowers_the_loss():
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    codes = (rng.choice([-1.0, 1.0], (512, 1)) + 0.1 * rng.standard_normal((512, 4))).astype(np.float32)  # two clusters
+    model = diffusion.DiffusionModel(diffusion.build_mlp_denoiser(4, width=32, depth=2), diffusion.NoiseSchedule.linear(50),
+                                     ema_decay=0.9)
+    model.compile(optimizer=keras.optimizers.Adam(3e-3))
+    history = model.fit(codes, batch_size=64, epochs=8, verbose=0).history["loss"]
+    assert history[0] <= 1.1 and history[-1] < 0.8 * history[0]
+
+
+def test_samplers_return_vectors_and_clip_only_when_asked():
+    net = diffusion.build_mlp_denoiser(6, width=16, depth=1)
+    s = diffusion.NoiseSchedule.linear(20)
+    fast = diffusion.ddim_sample(net, 7, s, steps=5, seed=1, clip=False)
+    slow = diffusion.ddpm_sample(net, 7, s, seed=1, clip=False)
+    assert fast.shape == (7, 6) and slow.shape == (7, 6)
+    assert np.abs(fast).max() > 1 and np.abs(slow).max() > 1   # untrained: still Gaussian noise, not clipped to [-1, 1]
+    assert np.abs(diffusion.ddim_sample(net, 7, s, steps=5, seed=1)).max() <= 1
+    assert np.abs(diffusion.ddpm_sample(net, 7, s, seed=1, clip=1.5)).max() <= 1.5   # a wider bound for codes
+    with pytest.raises(ValueError, match="clip must be"):
+        diffusion.ddim_sample(net, 7, s, steps=5, clip=-2.0)
+
+
+def test_an_ideal_vector_denoiser_makes_both_samplers_recover_the_point():
+    s = diffusion.NoiseSchedule.linear(50)
+    c = np.array([3.0, -2.0, 0.5], np.float32)   # outside [-1, 1]: latent codes need not be pixels
+    z_in, t_in = keras.Input((3,)), keras.Input((), dtype="int32")
+    ab = tf.constant(s.alpha_bars, tf.float32)
+
+    class Ideal(keras.layers.Layer):
+        def call(self, z, t):
+            a = tf.reshape(tf.gather(ab, t - 1), (-1, 1))
+            return (z - tf.sqrt(a) * c) / tf.sqrt(1 - a)
+
+    ideal = keras.Model([z_in, t_in], Ideal()(z_in, t_in))
+    np.testing.assert_allclose(diffusion.ddim_sample(ideal, 4, s, steps=10, clip=False), np.broadcast_to(c, (4, 3)), atol=1e-3)
+    np.testing.assert_allclose(diffusion.ddpm_sample(ideal, 4, s, clip=False), np.broadcast_to(c, (4, 3)), atol=1e-3)
