@@ -107,9 +107,11 @@ class TimeBudget(keras.callbacks.Callback):
     """Stop ``fit`` once ``seconds`` of training have passed (checked after every batch).
 
     Comparing models "for the same wall-clock budget" (lessons 05 and 10, the benchmark) needs this rather
-    than a number of epochs, since models differ in speed. ``min_steps`` guarantees a floor of updates even on
-    a slow or busy machine (quick mode uses it so a lesson's checks never see an untrained model).
-    ``elapsed`` and ``steps`` report what was used.
+    than a number of epochs, since models differ in speed. The clock starts when the first step ends: that step
+    also builds the TensorFlow graph, which takes from a fraction of a second to many seconds on a busy machine
+    and is not training. ``min_steps`` guarantees a floor of updates even on a slow or busy machine (quick mode
+    uses it so a lesson's checks never see an untrained model). ``elapsed`` (seconds since the first step) and
+    ``steps`` (all steps) report what was used.
     """
 
     def __init__(self, seconds: float, min_steps: int = 0):
@@ -119,12 +121,16 @@ class TimeBudget(keras.callbacks.Callback):
         if min_steps < 0:
             raise ValueError(f"min_steps must be >= 0, got {min_steps}.")
         self.seconds, self.min_steps, self.elapsed, self.steps = seconds, int(min_steps), 0.0, 0
+        self._start = None
 
     def on_train_begin(self, logs=None):
-        self._start = time.perf_counter()
+        self._start = None
 
     def on_train_batch_end(self, batch, logs=None):
         self.steps += 1
+        if self._start is None:  # the first step ends: graph built, start the clock
+            self._start = time.perf_counter()
+            return
         self.elapsed = time.perf_counter() - self._start
         if self.elapsed >= self.seconds and self.steps >= self.min_steps:
             self.model.stop_training = True

@@ -95,3 +95,22 @@ def test_time_budget_min_steps_outlasts_the_seconds():
     x = np.zeros((1000, 2), np.float32)
     model.fit(x, x[:, :1], batch_size=1, epochs=1, verbose=0, callbacks=[budget])
     assert budget.steps == 40
+
+
+def test_time_budget_does_not_count_the_first_step():
+    """The first step builds the graph (seconds on a busy machine); a budget shorter than that must still train."""
+    import time
+
+    import keras
+
+    class SlowFirstStep(keras.callbacks.Callback):
+        def on_train_batch_begin(self, batch, logs=None):
+            if batch == 0:
+                time.sleep(0.6)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    budget = training.TimeBudget(seconds=0.4)
+    x = np.zeros((32000, 2), np.float32)
+    model.fit(x, x[:, :1], batch_size=1, epochs=1, verbose=0, callbacks=[SlowFirstStep(), budget])
+    assert budget.steps > 10 and 0.4 <= budget.elapsed < 3.0
