@@ -11,11 +11,23 @@ import matplotlib
 matplotlib.rcParams.setdefault("image.cmap", "gray")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from cycler import cycler  # noqa: E402  (installed with matplotlib)
 
 # A qualitative palette readable with the common colour-vision deficiencies (Okabe & Ito, 2008), extended
 # to ten classes with two neutral tones.
 COLORBLIND_SAFE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2",
                    "#D55E00", "#CC79A7", "#000000", "#999999", "#882255"]
+# The colours lines get when a lesson gives none: the same palette without the yellow (too pale for a thin line
+# on white), dark blue and orange first. Matplotlib's own default cycle puts green (C2) next to red (C3), a pair
+# that readers with red-green colour blindness cannot tell apart; importing this module replaces it.
+LINE_COLORS = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#999999", "#882255"]
+matplotlib.rcParams["axes.prop_cycle"] = cycler(color=LINE_COLORS)
+
+
+def _curve_color(i: int) -> str:
+    """The i-th curve's colour in the helpers below: COLORBLIND_SAFE in order, skipping its pale yellow."""
+    usable = [c for c in COLORBLIND_SAFE if c != "#F0E442"]
+    return usable[i % len(usable)]
 
 
 def _save(fig, save_path):
@@ -64,9 +76,11 @@ def grid_array(images, ncols: int | None = None, pad: int = 1) -> np.ndarray:
 
 def image_grid(images, labels=None, class_names=None, ncols: int | None = None, title: str | None = None,
                save_path=None, cell_inches: float = 0.9):
-    """A grid of images, optionally each titled with its label (or class name)."""
+    """A grid of images, optionally each titled with its label (or class name). Every figure gets a title: say
+    what the images are with ``title``; without one the grid is titled with the number of images."""
     images = _as_images(images)
     n = len(images)
+    title = title or f"{n} images"
     if labels is not None and len(labels) != n:
         raise ValueError(f"{n} images but {len(labels)} labels.")
     ncols = ncols or math.ceil(math.sqrt(n))
@@ -102,7 +116,9 @@ def loss_curves(history, keys=None, title: str = "Training losses", xlabel: str 
         values = np.asarray(curves[key], dtype=float)
         if values.ndim != 1:
             raise ValueError(f"curve {key!r} must be one-dimensional, got shape {values.shape}.")
-        ax.plot(np.arange(1, len(values) + 1), values, label=key, color=COLORBLIND_SAFE[i % 10])
+        # markers on short curves: a one-epoch run (quick mode) would otherwise draw an invisible line of one point
+        ax.plot(np.arange(1, len(values) + 1), values, label=key, color=_curve_color(i),
+                marker="o" if len(values) <= 12 else None, markersize=3)
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.grid(alpha=0.3)
     ax.legend()
@@ -148,10 +164,11 @@ def interpolation_strip(images, title: str = "Interpolation", alphas=None, save_
 
 
 def toy_samples_2d(real, generated=None, density=None, extent=None, title: str = "2-D samples",
-                   save_path=None):
+                   save_path=None, density_label: str = "density"):
     """Samples of a 2-D toy problem: real points, generated points, and optionally a density image.
 
-    ``density`` is an (H, W) array over ``extent=(xmin, xmax, ymin, ymax)`` (e.g. a critic's score).
+    ``density`` is an (H, W) array over ``extent=(xmin, xmax, ymin, ymax)`` (e.g. a critic's score), drawn with
+    the perceptually uniform, colour-blind-safe ``viridis`` map; ``density_label`` names it on the colour bar.
     """
     real = np.asarray(real, dtype=float)
     if real.ndim != 2 or real.shape[1] != 2:
@@ -162,7 +179,7 @@ def toy_samples_2d(real, generated=None, density=None, extent=None, title: str =
         if density.ndim != 2 or extent is None:
             raise ValueError("density must be a 2-D array and needs extent=(xmin, xmax, ymin, ymax).")
         image = ax.imshow(density, origin="lower", extent=extent, cmap="viridis", alpha=0.8, aspect="auto")
-        fig.colorbar(image, ax=ax, fraction=0.046)
+        fig.colorbar(image, ax=ax, fraction=0.046, label=density_label)
     ax.scatter(real[:, 0], real[:, 1], s=4, alpha=0.5, color=COLORBLIND_SAFE[1], label="real")
     if generated is not None:
         generated = np.asarray(generated, dtype=float)
@@ -186,7 +203,7 @@ def density_1d(x, curves: dict, title: str = "Densities", xlabel: str = "x", yla
         values = np.asarray(values, dtype=float)
         if values.shape != x.shape:
             raise ValueError(f"curve {name!r} has shape {values.shape}, but x has shape {x.shape}.")
-        ax.plot(x, values, label=name, color=COLORBLIND_SAFE[i % 10])
+        ax.plot(x, values, label=name, color=_curve_color(i))
     ax.set(title=title, xlabel=xlabel, ylabel=ylabel)
     ax.grid(alpha=0.3)
     ax.legend()

@@ -91,3 +91,45 @@ def test_training_gif(tmp_path):
         plotting.training_gif([], tmp_path / "x.gif")
     with pytest.raises(ValueError, match="uint8"):
         plotting.training_gif([np.zeros((4, 4), np.float32)], tmp_path / "x.gif")
+
+
+def test_default_line_colours_are_the_colour_blind_safe_palette():
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import to_hex
+
+    fig, ax = plt.subplots()
+    lines = [ax.plot([0, 1], [i, i])[0] for i in range(4)]
+    colours = [to_hex(line.get_color()).upper() for line in lines]
+    assert colours == [c.upper() for c in plotting.LINE_COLORS[:4]]
+    assert all(c.upper() in {p.upper() for p in plotting.COLORBLIND_SAFE} for c in plotting.LINE_COLORS)
+    assert "#F0E442" not in plotting.LINE_COLORS          # pale yellow is unreadable as a thin line
+    plt.close(fig)
+
+
+def test_helper_curves_skip_the_pale_yellow():
+    curves = {f"c{i}": np.arange(3.0) + i for i in range(5)}
+    fig = plotting.loss_curves(curves)
+    colours = [line.get_color() for line in fig.axes[0].lines]
+    assert "#F0E442" not in colours and len(set(colours)) == 5
+    assert colours[:3] == plotting.COLORBLIND_SAFE[:3]
+
+
+def test_one_epoch_loss_curve_is_visible():
+    fig = plotting.loss_curves({"d_loss": [0.6], "g_loss": [0.9]})
+    assert all(line.get_marker() == "o" for line in fig.axes[0].lines)   # one point: a marker, not an invisible line
+    fig = plotting.loss_curves({"loss": np.linspace(1, 0, 100)})
+    assert fig.axes[0].lines[0].get_marker() in (None, "None", "")
+
+
+def test_image_grid_always_has_a_title():
+    fig = plotting.image_grid(np.zeros((3, 8, 8)))
+    assert fig._suptitle is not None and fig._suptitle.get_text() == "3 images"
+    fig = plotting.image_grid(np.zeros((3, 8, 8)), title="Three blank images")
+    assert fig._suptitle.get_text() == "Three blank images"
+
+
+def test_toy_density_colour_bar_is_labelled():
+    fig = plotting.toy_samples_2d(np.zeros((10, 2)), density=np.zeros((5, 5)), extent=(0, 1, 0, 1),
+                                  density_label="critic score")
+    colour_bar_axes = fig.axes[1]
+    assert colour_bar_axes.get_ylabel() == "critic score"
