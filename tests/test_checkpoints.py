@@ -1,0 +1,167 @@
+"""The shipped checkpoints (data/checkpoints/, made by data/make_checkpoints.py) and course_utils.checkpoints."""
+import json
+import re
+import shutil
+from pathlib import Path
+
+import keras
+import nbformat
+import numpy as np
+import pytest
+
+from course_utils import checkpoints, vae
+
+ROOT = Path(__file__).resolve().parent.parent
+SHIPPED = ROOT / "data" / "checkpoints"
+MANIFEST = json.loads((SHIPPED / checkpoints.MANIFEST).read_text()) if (SHIPPED / checkpoints.MANIFEST).exists() else {}
+
+
+def test_the_manifest_is_shipped_and_complete():
+    assert MANIFEST, f"no {SHIPPED / checkpoints.MANIFEST}: run python data/make_checkpoints.py"
+    lessons = {entry["lesson"] for entry in MANIFEST.values()}
+    assert lessons == {"04", "05", "07", "08", "09"}
+    for name, entry in MANIFEST.items():
+        assert entry["file"] == f"{name}.keras"
+        assert (SHIPPED / entry["file"]).stat().st_size == entry["bytes"]
+        assert entry["steps"] > 0 and entry["seconds"] > 0 and entry["settings"] and entry["date"]
+    assert sum(e["bytes"] for e in MANIFEST.values()) < 40e6, "keep the checkpoints small"
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_every_checkpoint_reloads_to_the_saved_samples(name):
+    model = checkpoints.load(name, SHIPPED)
+    with np.load(SHIPPED / checkpoints.REFERENCE_SAMPLES) as samples:
+        inputs = [samples[f"{name}/input_{i}"] for i in range(len(model.inputs))]
+        expected = [samples[k] for k in sorted(samples.files) if k.startswith(f"{name}/output_")]
+    outputs = model(inputs if len(inputs) > 1 else inputs[0], training=False)
+    outputs = outputs if isinstance(outputs, (list, tuple)) else [outputs]
+    assert len(outputs) == len(expected) > 0
+    for got, want in zip(outputs, expected):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(np.asarray(got), want, atol=1e-5, rtol=1e-5)
+        assert np.std(want) > 1e-3, "a constant output: was the model trained?"
+
+
+# ------------------------------------------------------------------ the loader, on a tiny checkpoint of its own
+def _tiny_model(units=3):
+    inputs = keras.Input((4,))
+    return keras.Model(inputs, keras.layers.Dense(units, name="out")(keras.layers.Dense(5, activation="relu")(inputs)))
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    model = _tiny_model()
+    path = tmp_path / "tiny.keras"
+    checkpoints.as_float16(model).save(path)
+    import hashlib
+    data = path.read_bytes()
+    (tmp_path / checkpoints.MANIFEST).write_text(json.dumps({"tiny": {
+        "file": "tiny.keras", "sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data), "lesson": "99",
+        "seconds": 1.0, "steps": 10, "epochs": 1, "settings": {"units": 3}, "date": "2026-01-01", "history": None}}))
+    return tmp_path, model
+
+
+def test_load_returns_a_float32_model_with_the_weights(tiny):
+    folder, model = tiny
+    loaded = checkpoints.load("tiny", folder)
+    assert all(w.dtype == np.float32 for w in loaded.get_weights())
+    x = np.random.default_rng(0).standard_normal((6, 4)).astype(np.float32)
+    np.testing.assert_allclose(loaded(x), model(x), atol=2e-2)     # float16 storage: rounded weights
+    target = _tiny_model()
+    entry = checkpoints.load_weights_into(target, "tiny", folder)
+    assert entry["steps"] == 10
+    np.testing.assert_allclose(target(x), loaded(x), atol=1e-6)
+
+
+@pytest.mark.parametrize("damage", ["corrupt", "missing"])
+def test_a_damaged_or_missing_file_says_how_to_restore_it(tiny, damage):
+    folder, _ = tiny
+    path = folder / "tiny.keras"
+    if damage == "corrupt":
+        data = bytearray(path.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        path.write_bytes(bytes(data))
+    else:
+        path.unlink()
+    with pytest.raises(checkpoints.CheckpointError, match=damage) as error:
+        checkpoints.load("tiny", folder)
+    assert "git checkout -- data/checkpoints/" in str(error.value)
+    assert "python data/make_checkpoints.py" in str(error.value)
+
+
+def test_a_missing_manifest_says_how_to_restore_it(tmp_path):
+    with pytest.raises(checkpoints.CheckpointError, match="git checkout -- data/checkpoints/"):
+        checkpoints.load("tiny", tmp_path)
+
+
+def test_loading_uses_safe_mode(tiny, monkeypatch):
+    folder, _ = tiny
+    calls = []
+    original = keras.saving.load_model
+
+    def recording(*args, **kwargs):
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(keras.saving, "load_model", recording)
+    checkpoints.load("tiny", folder)
+    assert calls and all(call.get("safe_mode") is True for call in calls)
+
+
+def test_an_unknown_name_lists_the_shipped_ones(tiny):
+    folder, _ = tiny
+    with pytest.raises(checkpoints.CheckpointError, match=r"no checkpoint named 'tiny_gan'.*\['tiny'\]"):
+        checkpoints.load("tiny_gan", folder)
+
+
+def test_a_model_built_with_other_settings_is_refused(tiny):
+    folder, _ = tiny
+    other = _tiny_model(units=7)
+    before = [w.copy() for w in other.get_weights()]
+    with pytest.raises(checkpoints.CheckpointError, match="made for other settings"):
+        checkpoints.load_weights_into(other, "tiny", folder)
+    assert all(np.array_equal(a, b) for a, b in zip(before, other.get_weights()))   # left untouched
+
+
+@pytest.mark.skipif("lesson08_vae_decoder" not in MANIFEST, reason="needs the shipped lesson-08 checkpoint")
+def test_a_shipped_checkpoint_refuses_a_lesson_model_with_another_latent_size():
+    with pytest.raises(checkpoints.CheckpointError, match="made for other settings.*latent_dim"):
+        checkpoints.load_weights_into(vae.build_lesson_08_vae({"latent_dim": 4}).decoder, "lesson08_vae_decoder", SHIPPED)
+
+
+@pytest.mark.parametrize("value, expected", [(None, "train"), ("", "train"), ("train", "train"), ("load", "load"),
+                                             (" LOAD ", "load")])
+def test_train_or_load_reads_course_training(monkeypatch, value, expected):
+    if value is None:
+        monkeypatch.delenv("COURSE_TRAINING", raising=False)
+    else:
+        monkeypatch.setenv("COURSE_TRAINING", value)
+    assert checkpoints.train_or_load() == expected
+
+
+def test_a_bad_course_training_value_is_refused(monkeypatch):
+    monkeypatch.setenv("COURSE_TRAINING", "pretrained")
+    with pytest.raises(ValueError, match="COURSE_TRAINING='pretrained' is not a choice.*'train'.*'load'"):
+        checkpoints.train_or_load()
+
+
+def test_checkpoint_dir_follows_the_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("COURSE_DATA_DIR", str(tmp_path))
+    assert checkpoints.checkpoint_dir() == tmp_path / "checkpoints"
+
+
+# ------------------------------------------------------------------ every lesson with checkpoints offers the choice
+@pytest.mark.parametrize("lesson", sorted({e["lesson"] for e in MANIFEST.values()}))
+def test_every_lesson_with_checkpoints_offers_train_or_load(lesson):
+    [path] = sorted((ROOT / "notebooks").glob(f"{lesson}_*.ipynb"))
+    cells = nbformat.read(path, as_version=4).cells
+    code = [c.source for c in cells if c.cell_type == "code"]
+    imports = code[1]   # the cell after the bootstrap
+    assert "TRAINING = checkpoints.train_or_load()" in imports, f"{path.name}: the imports cell must offer the choice"
+    source = "\n".join(code)
+    assert 'if TRAINING == "load":' in source
+    for name in (n for n, e in MANIFEST.items() if e["lesson"] == lesson):
+        pattern = re.sub(r"beta_[0-9.]+_", "beta_{beta:g}_", name)     # lesson 09 loads its beta sweep in a loop
+        assert name in source or pattern in source, f"{path.name} never loads the checkpoint {name!r}"
+    assert any("COURSE_TRAINING" in c.source for c in cells if c.cell_type == "markdown"), \
+        f"{path.name}: say in a markdown cell how to choose"
