@@ -31,3 +31,14 @@ def close_to(value, expected, rtol: float = 1e-3, atol: float = 1e-6) -> bool:
     expected = np.asarray(expected, dtype=np.float64)
     return value.shape == expected.shape and bool(np.all(np.isfinite(value))) and \
         bool(np.allclose(value, expected, rtol=rtol, atol=atol))
+
+
+def as_scalar(value):
+    """A finite float, or None where the answer is not a single number."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None
+    return float(array.ravel()[0]) if array.size == 1 and np.all(np.isfinite(array)) else None

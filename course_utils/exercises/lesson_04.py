@@ -7,19 +7,9 @@ import math
 import numpy as np
 
 from .feedback import close_to, correct, not_answered, wrong
+from .feedback import as_scalar as _scalar
 
 D_FAKE = np.array([0.01, 0.02, 0.05])
-
-
-def _scalar(value):
-    """A finite float, or None where the answer is not a single number."""
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return float(array.ravel()[0]) if array.size == 1 and np.all(np.isfinite(array)) else None
 
 
 def check_1(equilibrium_loss) -> bool:

@@ -7,17 +7,7 @@ import math
 import numpy as np
 
 from .feedback import close_to, correct, not_answered, wrong
-
-
-def _scalar(value):
-    """A finite float, or None where the answer is not a single number."""
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    try:
-        array = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
-    return float(array.ravel()[0]) if array.size == 1 and np.all(np.isfinite(array)) else None
+from .feedback import as_scalar as _scalar
 
 
 def _sigmoid(logit):
