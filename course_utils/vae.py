@@ -170,9 +170,10 @@ class VAE(keras.Model):
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
     def _binarized(self, data):
-        x, condition = self._split(data)
-        x = tf.cast(tf.random.uniform(tf.shape(x)) < x, x.dtype)
-        return x if condition is None else (x, condition)
+        """The batch with its images binarised afresh (each pixel 1 with probability its grey level), labels kept."""
+        def binary(x):
+            return tf.cast(tf.random.uniform(tf.shape(x)) < x, x.dtype)
+        return (binary(data[0]),) + tuple(data[1:]) if isinstance(data, tuple) else binary(data)
 
     def train_step(self, data):
         if self.dynamic_binarization:
@@ -186,9 +187,9 @@ class VAE(keras.Model):
     def test_step(self, data):
         return self._record(*self._loss_terms(data, training=False))
 
-    def call(self, x, training=False):
+    def call(self, data, training=False):
         """Reconstruction probabilities of images (one sampled z each)."""
-        logits, _, _ = self._encode_decode(x, None, training)
+        logits, _, _ = self._encode_decode(*self._split(data), training)
         return tf.sigmoid(logits)
 
     # NumPy conveniences for the lessons
@@ -207,9 +208,11 @@ class VAE(keras.Model):
 
     def negative_elbo(self, images, seed: int = 0, batch_size: int = 500) -> dict:
         """Mean ``loss`` / ``reconstruction`` / ``kl`` in nats per image over images in [0, 1] (one z each)."""
+        return self._evaluate_terms(_images(images), None, seed, batch_size)
+
+    def _evaluate_terms(self, x, y, seed, batch_size) -> dict:
         keras.utils.set_random_seed(seed)
-        return {k: float(v) for k, v in self.evaluate(_images(images), batch_size=batch_size, verbose=0,
-                                                      return_dict=True).items()}
+        return {k: float(v) for k, v in self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True).items()}
 
 
 class ConditionalVAE(VAE):
@@ -231,19 +234,10 @@ class ConditionalVAE(VAE):
         x, y = data[0], data[1]
         return x, tf.one_hot(tf.cast(tf.reshape(y, [-1]), tf.int32), self.n_classes)
 
-    def _binarized(self, data):
-        x = tf.cast(tf.random.uniform(tf.shape(data[0])) < data[0], data[0].dtype)
-        return (x, data[1])
-
     def _encode_decode(self, x, condition, training):
         z_mean, z_log_var = self.encoder([x, condition], training=training)
         z = self.sampling([z_mean, z_log_var])
         return self.decoder([z, condition], training=training), z_mean, z_log_var
-
-    def call(self, data, training=False):
-        x, condition = self._split(data)
-        logits, _, _ = self._encode_decode(x, condition, training)
-        return tf.sigmoid(logits)
 
     def _one_hot(self, labels):
         labels = np.asarray(labels).reshape(-1)
@@ -270,9 +264,7 @@ class ConditionalVAE(VAE):
     def negative_elbo(self, images, labels=None, seed: int = 0, batch_size: int = 500) -> dict:
         if labels is None:
             raise ValueError("ConditionalVAE.negative_elbo needs the labels of the images.")
-        keras.utils.set_random_seed(seed)
-        return {k: float(v) for k, v in self.evaluate(_images(images), np.asarray(labels), batch_size=batch_size,
-                                                      verbose=0, return_dict=True).items()}
+        return self._evaluate_terms(_images(images), np.asarray(labels), seed, batch_size)
 
 
 def _images(images) -> np.ndarray:
