@@ -102,6 +102,8 @@ def test_every_exercise_has_an_answer_cell_and_a_check(path):
         answer_cell, answer_text = cells[answer], source(cells[answer])
         assert not answer_cell["metadata"].get("jupyter", {}).get("source_hidden"), f"answer cell {number} must be visible"
         assert f"exercises.check_{number}(" in answer_text, f"answer cell {number} must call exercises.check_{number}"
+        assert answer_text.rstrip().endswith(");"), \
+            f"answer cell {number} must end with `;` after the check, so only its message shows (not True/False)"
         assert "None" in answer_text, f"answer cell {number} must start as None (it runs in CI and prints 'Not answered yet')"
         last_line = source(cells[solution]).rstrip().split("\n")[-1]
         assert last_line.startswith(f"assert exercises.check_{number}("), \
