@@ -147,6 +147,9 @@ class TwoPlayerGAN(keras.Model):
         self.generator, self.discriminator = generator, discriminator
         self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
         self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
+        # The two networks arrive built, so the pair is complete. Saying so keeps Keras from building it the way it
+        # does under a tf.distribute strategy: by calling it on a batch of *images*, where a GAN's call takes noise.
+        self.built = True
 
     def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.0, **kwargs):
         super().compile(**kwargs)

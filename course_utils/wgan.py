@@ -181,6 +181,7 @@ class WGANGP(keras.Model):
         self.generator, self.critic = generator, critic
         self.latent_dim = generator.input_shape[-1]
         self.trackers = {name: keras.metrics.Mean(name=name) for name in ("c_loss", "g_loss", "gp", "wasserstein")}
+        self.built = True   # both networks arrive built (see course_utils.gan.TwoPlayerGAN: tf.distribute would call it on images)
 
     def compile(self, c_optimizer, g_optimizer, gp_weight: float = 10.0, critic_steps: int = 5, **kwargs):
         super().compile(**kwargs)

@@ -113,15 +113,15 @@ def test_bad_input_is_refused_clearly():
 
 def test_dcgan_with_diffaugment_trains_under_a_distribution_strategy():
     """The lesson's scaling-out path: the lesson-05 DCGAN (here with DiffAugment) built inside a MirroredStrategy
-    scope (all GPUs there are; here the CPU alone) and trained for two steps. Keras builds a model under a
-    strategy by calling it on a data batch, so the GAN (whose call takes noise) is built on noise first."""
+    scope (all GPUs there are; here the CPU alone) and trained for two steps. Keras builds an unbuilt model under
+    a strategy by calling it on a data batch, which would feed images to a GAN's call (it takes noise): the GAN
+    must arrive built, with nothing more for the learner to do."""
     keras.utils.set_random_seed(0)
     strategy = tf.distribute.MirroredStrategy()
     with strategy.scope():
         discriminator = keras.Sequential([keras.Input((28, 28, 1)), augment.DiffAugment(seed=0), gan.build_dcgan_discriminator(width=8)])
         model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=8), discriminator, ema_decay=0.99)
         model.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
-        model(tf.zeros((1, 8)))
     before = [w.copy() for w in model.generator.get_weights()]
     logs = model.fit(tf.data.Dataset.from_tensor_slices(images(32)).batch(16), epochs=1, verbose=0).history
     assert all(np.isfinite(logs[key][-1]) for key in ("d_loss", "g_loss"))
