@@ -1,8 +1,9 @@
 """Pretrained checkpoints, so a workshop can skip the long training runs (issue 8).
 
-Every lesson whose full training takes more than about a minute on a 2-core CPU (04, 05, 07, 08, 09) offers a
-choice in its imports cell, ``TRAINING = checkpoints.train_or_load()``: ``"train"`` (the default) runs the lesson's
-own training; ``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them.
+Every lesson whose full training takes more than about a minute on a 2-core CPU (04 to 12) offers a choice in its
+imports cell, ``TRAINING = checkpoints.train_or_load()``: ``"train"`` (the default) runs the lesson's own training;
+``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lesson 11 and
+lesson 12's VAE use the checkpoints of the lessons whose models they rebuild (05, 08, 09) rather than copies.
 
 The checkpoints live in ``data/checkpoints/`` and are made by ``python data/make_checkpoints.py``, which trains
 each lesson's models with the lesson's full-mode settings and budgets and writes:
@@ -28,7 +29,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import datasets
+from . import datasets, diffusion  # noqa: F401  diffusion registers the custom layers the lesson-12 denoisers are made of
 
 CHOICES = ("train", "load")
 MANIFEST = "manifest.json"
@@ -136,6 +137,18 @@ def describe(entry: dict) -> str:
     """One line saying what a loaded checkpoint is: for the lesson's printout."""
     return (f"loaded checkpoint {entry['file']} (made by data/make_checkpoints.py on {entry['date']}: "
             f"{entry['steps']:,} steps in {entry['seconds']:.0f} s of training)")
+
+
+class RecordedRun:
+    """The training run that made a checkpoint, shaped like what a lesson has after training itself: ``steps`` and
+    ``elapsed`` (seconds) as on a ``training.TimeBudget``, ``history`` as ``fit`` returns it, and the manifest ``entry``."""
+
+    def __init__(self, entry: dict):
+        self.entry, self.steps, self.elapsed = entry, int(entry["steps"]), float(entry["seconds"])
+        self.history = recorded_history(entry)
+
+    def __repr__(self):
+        return f"RecordedRun({self.entry['file']!r}: {self.steps:,} steps in {self.elapsed:.0f} s)"
 
 
 def recorded_history(entry: dict) -> keras.callbacks.History:

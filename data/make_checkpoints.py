@@ -1,6 +1,9 @@
-"""Train the models of lessons 04, 05, 07, 08 and 09 and write the checkpoints that ship in `data/checkpoints/`.
+"""Train the models of lessons 04-10 and 12 and write the checkpoints that ship in `data/checkpoints/`.
 
-A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8).
+A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lesson 11
+trains nothing of its own that takes long: in load mode it uses the checkpoints of lessons 05, 08 and 09, whose models
+it builds with the same settings, and lesson 12 uses lesson 08's VAE (its latent-diffusion job trains on that
+checkpoint's codes, so run the lesson08 job first).
 Each job trains with the lesson's FULL-mode settings, data and time budget (the same builders from
 `course_utils`), then saves the functional sub-models the lesson needs (generators, VAE encoders and decoders)
 as `.keras` files with float16 weights (`course_utils.checkpoints.as_float16`: half the bytes; the lesson
@@ -21,7 +24,7 @@ The manifest and samples are updated after every job, so `--only` reruns one job
 Usage (about 30 minutes on a 2-core CPU; no network):
 
     python data/make_checkpoints.py                    # every job
-    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 lesson05 lesson07 lesson08 lesson09
+    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson12
     python data/make_checkpoints.py --seconds 3 --out /tmp/ck   # a smoke test: 3 s per model, elsewhere
 """
 from __future__ import annotations
@@ -39,7 +42,10 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from course_utils import cgan, checkpoints, datasets, gan, training, vae  # noqa: E402
+import keras  # noqa: E402
+import tensorflow as tf  # noqa: E402
+
+from course_utils import cgan, checkpoints, datasets, diffusion, gan, training, vae, wgan  # noqa: E402
 
 BATCH = 8   # rows of each reference input
 
@@ -47,8 +53,8 @@ BATCH = 8   # rows of each reference input
 class Job:
     """Collects the checkpoints one lesson's training produces."""
 
-    def __init__(self, seconds_override):
-        self.seconds_override, self.saved = seconds_override, []
+    def __init__(self, seconds_override, folder):
+        self.seconds_override, self.folder, self.saved = seconds_override, folder, []
 
     def budget(self, seconds, min_steps=0):
         seconds = seconds if self.seconds_override is None else self.seconds_override
@@ -64,7 +70,8 @@ def _round_history(history):
     if history is None:
         return None
     history = getattr(history, "history", history)
-    return {key: [round(float(v), 5) for v in values] for key, values in history.items()}
+    return {key: [int(v) if isinstance(v, (int, np.integer)) else round(float(v), 5) for v in values]
+            for key, values in history.items()}
 
 
 def _jsonable(settings):
@@ -112,6 +119,33 @@ def lesson05(job):
                             epochs=10_000, verbose=0, callbacks=[budget])
         job.add(f"lesson05_{name}_generator", model.sampler, "05", budget.elapsed, budget.steps,
                 len(history.history["d_loss"]), {**settings, "dataset": name, "budget_seconds": seconds}, history)
+
+
+def lesson06(job):
+    """06_gan_training_problems: the plain GAN and the SN-GAN (30 epochs of 100 updates) and WGAN-GP (15 epochs) on
+    the ring of 8 Gaussians; the generators are saved, with the per-epoch mode coverage in the history."""
+    latent_dim, batch_size, steps_per_epoch = 16, 256, 100
+    epochs = {"plain_gan": 30, "sn_gan": 30, "wgan_gp": 15}
+    if job.seconds_override is not None:
+        epochs = dict.fromkeys(epochs, 1)
+    metric = dict(modes=8, radius=2.0, std=0.05)
+    data = wgan.ring_of_gaussians(batch_size * steps_per_epoch, seed=0, **metric)
+    for name, n_epochs in epochs.items():
+        training.set_seed(0)
+        if name == "wgan_gp":
+            model = wgan.WGANGP(wgan.build_mlp_generator(latent_dim), wgan.build_mlp_critic())
+            model.compile(keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.9), keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.9),
+                          gp_weight=10.0, critic_steps=5, steps_per_execution=25)
+        else:
+            model = gan.DCGAN(wgan.build_mlp_generator(latent_dim), wgan.build_mlp_critic(spectral_norm=name == "sn_gan"))
+            model.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5), steps_per_execution=25)
+        coverage = wgan.ModeCoverageCallback(**metric)
+        start = time.perf_counter()
+        history = model.fit(data, batch_size=batch_size, epochs=n_epochs, verbose=0, callbacks=[coverage]).history
+        seconds = time.perf_counter() - start
+        history.update({f"coverage_{key}": values for key, values in coverage.history.items()})
+        job.add(f"lesson06_{name}_generator", model.generator, "06", seconds, n_epochs * steps_per_epoch, n_epochs,
+                {"latent_dim": latent_dim, "batch_size": batch_size, "steps_per_epoch": steps_per_epoch, **metric}, history)
 
 
 def lesson07(job):
@@ -201,7 +235,118 @@ def lesson09(job):
             len(history.history["d_loss"]), {**cgan.LESSON_07_SETTINGS, "budget_seconds": seconds}, history)
 
 
-JOBS = {"lesson05": lesson05, "lesson08": lesson08, "lesson04": lesson04, "lesson07": lesson07, "lesson09": lesson09}
+LESSON_10_SECONDS = 45
+LESSON_10_WGAN = {"learning_rate": 1e-3, "beta_1": 0.5, "beta_2": 0.9, "critic_steps": 2, "gp_weight": 10.0}
+
+
+def _fit_for(model, dataset, job, seconds):
+    """Lesson 10's fit_for: one warm-up step outside the clock, then the time budget."""
+    model.fit(dataset.take(1), epochs=1, verbose=0, shuffle=False)
+    budget, seconds = job.budget(seconds)
+    history = model.fit(dataset, epochs=100_000, verbose=0, shuffle=False, callbacks=[budget])
+    return budget.steps + 1, budget.elapsed, history, seconds
+
+
+def lesson10(job):
+    """10_evaluating_generators, section 8: the seven generators of lessons 04-09, 45 s each on the 9,001 MNIST
+    images with the lesson's trainers; generators (and VAE encoders, for the likelihood column) are saved."""
+    (x_train, y_train), _ = datasets.load_mnist()
+    gan_data, vae_data = datasets.to_minus_one_one(x_train), datasets.to_zero_one(x_train)
+    seconds = LESSON_10_SECONDS
+    common = {"budget_seconds": seconds if job.seconds_override is None else job.seconds_override, "n_images": len(x_train)}
+
+    training.set_seed(0)                               # the MLP GAN: lesson 04's loop on random slices of 640 images
+    generator, discriminator = gan.build_generator(64), gan.build_discriminator()
+    combined = gan.build_gan(generator, discriminator)
+    pick = np.random.default_rng(0)
+    gan.train_gan(generator, discriminator, combined, gan_data[:64], epochs=1, batch_size=64)
+    steps, start = 1, time.perf_counter()
+    limit = common["budget_seconds"]
+    while time.perf_counter() - start < limit:
+        gan.train_gan(generator, discriminator, combined, gan_data[pick.choice(len(gan_data), 640, replace=False)],
+                      epochs=1, batch_size=64, seed=steps)
+        steps += 10
+    job.add("lesson10_mlp_gan_generator", generator, "10", time.perf_counter() - start, steps, 0,
+            {"latent_dim": 64, "batch_size": 64, **common})
+
+    training.set_seed(0)
+    model = gan.build_lesson_05_dcgan()
+    steps, elapsed, history, _ = _fit_for(model, datasets.make_dataset(gan_data, batch_size=64), job, seconds)
+    job.add("lesson10_dcgan_generator", model.sampler, "10", elapsed, steps, len(history.history["d_loss"]),
+            {**gan.LESSON_05_SETTINGS, **common}, history)
+
+    training.set_seed(0)
+    w = LESSON_10_WGAN
+    model = wgan.WGANGP(gan.build_dcgan_generator(64, width=32), gan.build_dcgan_discriminator(width=32, dropout=0.0))
+    model.compile(keras.optimizers.Adam(w["learning_rate"], w["beta_1"], w["beta_2"]),
+                  keras.optimizers.Adam(w["learning_rate"], w["beta_1"], w["beta_2"]),
+                  gp_weight=w["gp_weight"], critic_steps=w["critic_steps"])
+    steps, elapsed, history, _ = _fit_for(model, datasets.make_dataset(gan_data, batch_size=64), job, seconds)
+    job.add("lesson10_wgan_gp_generator", model.generator, "10", elapsed, steps, len(history.history["wasserstein"]),
+            {**w, "latent_dim": 64, "width": 32, **common}, history)
+
+    training.set_seed(0)
+    model = cgan.build_lesson_07_cgan()
+    steps, elapsed, history, _ = _fit_for(model, datasets.make_dataset(gan_data, y_train, batch_size=64), job, seconds)
+    job.add("lesson10_cgan_generator", model.generator, "10", elapsed, steps, len(history.history["d_loss"]),
+            {**cgan.LESSON_07_SETTINGS, **common}, history)
+
+    for prefix, beta in (("lesson10_vae", 1.0), ("lesson10_beta_vae", 4.0)):
+        training.set_seed(0)
+        model = vae.build_lesson_08_vae({"beta": beta})
+        steps, elapsed, history, _ = _fit_for(
+            model, datasets.make_dataset(vae_data, batch_size=vae.LESSON_08_SETTINGS["batch_size"]), job, seconds)
+        for part in ("encoder", "decoder"):
+            job.add(f"{prefix}_{part}", getattr(model, part), "10", elapsed, steps, len(history.history["loss"]),
+                    {**_jsonable(vae.LESSON_08_SETTINGS), "beta": beta, **common}, history)
+
+    training.set_seed(0)
+    model = vae.build_lesson_09_cvae()
+    steps, elapsed, history, _ = _fit_for(
+        model, datasets.make_dataset(vae_data, y_train, batch_size=vae.LESSON_09_SETTINGS["batch_size"]), job, seconds)
+    for part in ("encoder", "decoder"):
+        job.add(f"lesson10_cvae_{part}", getattr(model, part), "10", elapsed, steps, len(history.history["loss"]),
+                {**_jsonable(vae.LESSON_09_SETTINGS), **common}, history)
+
+
+LESSON_12_T = 200
+
+
+def lesson12(job):
+    """12_challenges_and_next_steps, section 5: the pixel-space DDPM's U-Net (75 s) and the MLP that denoises the codes
+    of lesson 08's VAE (35 s, on the shipped lesson08_vae checkpoint's codes); the weight-averaged denoisers are saved."""
+    (x_train, _), _ = datasets.load_mnist()
+    schedule = diffusion.NoiseSchedule.linear(LESSON_12_T)
+    training.set_seed(0)
+    pixel_model = diffusion.DiffusionModel(diffusion.build_denoiser(widths=(32, 64)), schedule, ema_decay=0.995)
+    pixel_model.compile(optimizer=keras.optimizers.Adam(2e-3))
+    budget, seconds = job.budget(75)
+    history = pixel_model.fit(datasets.make_dataset(datasets.to_minus_one_one(x_train), batch_size=64).repeat(),
+                              steps_per_epoch=25, epochs=1_000_000, verbose=0, callbacks=[budget])
+    job.add("lesson12_pixel_denoiser", pixel_model.ema_denoiser, "12", budget.elapsed, budget.steps,
+            len(history.history["loss"]), {"T": LESSON_12_T, "widths": [32, 64], "ema_decay": 0.995, "learning_rate": 2e-3,
+                                           "batch_size": 64, "log_every": 25, "budget_seconds": seconds}, history)
+
+    latent_vae = vae.build_lesson_08_vae()            # lesson 08's VAE, as shipped: its codes are the training data
+    checkpoints.load_weights_into(latent_vae.encoder, "lesson08_vae_encoder", job.folder)
+    checkpoints.load_weights_into(latent_vae.decoder, "lesson08_vae_decoder", job.folder)
+    code_means, _ = latent_vae.encode(datasets.to_zero_one(x_train))
+    codes = ((code_means - code_means.mean(axis=0)) / code_means.std(axis=0)).astype(np.float32)
+    training.set_seed(0)
+    latent_model = diffusion.DiffusionModel(diffusion.build_mlp_denoiser(latent_vae.latent_dim, width=128), schedule,
+                                            ema_decay=0.999)
+    latent_model.compile(optimizer=keras.optimizers.Adam(2e-3))
+    code_data = tf.data.Dataset.from_tensor_slices(codes).shuffle(len(codes), seed=0).batch(256, drop_remainder=True).repeat()
+    budget, seconds = job.budget(35)
+    history = latent_model.fit(code_data, steps_per_epoch=200, epochs=1_000_000, verbose=0, callbacks=[budget])
+    job.add("lesson12_latent_denoiser", latent_model.ema_denoiser, "12", budget.elapsed, budget.steps,
+            len(history.history["loss"]), {"T": LESSON_12_T, "width": 128, "ema_decay": 0.999, "learning_rate": 2e-3,
+                                           "batch_size": 256, "log_every": 200, "vae": "lesson08_vae",
+                                           "budget_seconds": seconds}, history)
+
+
+JOBS = {"lesson05": lesson05, "lesson08": lesson08, "lesson04": lesson04, "lesson07": lesson07, "lesson09": lesson09,
+        "lesson06": lesson06, "lesson10": lesson10, "lesson12": lesson12}   # lesson12 after lesson08: it uses its VAE
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -274,7 +419,7 @@ def main(argv=None) -> int:
         for old in [n for n, e in manifest.items() if f"lesson{e['lesson']}" == job_name]:
             manifest.pop(old)
             samples = {k: v for k, v in samples.items() if not k.startswith(old + "/")}
-        job = Job(args.seconds)
+        job = Job(args.seconds, folder)
         JOBS[job_name](job)
         save(job, folder, manifest, samples)
     total = sum(e["bytes"] for e in manifest.values())
