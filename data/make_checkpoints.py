@@ -162,11 +162,13 @@ def lesson07(job):
                 len(history.history["d_loss"]), {**settings, "dataset": name, "budget_seconds": seconds}, history)
 
 
-def _vae_checkpoints(job, prefix, model, lesson, budget, seconds, history, settings):
+def _vae_checkpoints(job, prefix, model, lesson, elapsed, steps, seconds, history, settings):
+    """The encoder and the decoder of one trained VAE, as ``<prefix>_encoder`` and ``<prefix>_decoder``."""
+    history = getattr(history, "history", history)
     epochs = len(history["loss"]) if history else 0
     entry_settings = {**_jsonable(settings), "budget_seconds": seconds}
-    job.add(f"{prefix}_encoder", model.encoder, lesson, budget.elapsed, budget.steps, epochs, entry_settings, history)
-    job.add(f"{prefix}_decoder", model.decoder, lesson, budget.elapsed, budget.steps, epochs, entry_settings, history)
+    job.add(f"{prefix}_encoder", model.encoder, lesson, elapsed, steps, epochs, entry_settings, history)
+    job.add(f"{prefix}_decoder", model.decoder, lesson, elapsed, steps, epochs, entry_settings, history)
 
 
 def lesson08(job):
@@ -182,19 +184,19 @@ def lesson08(job):
     budget, seconds = job.budget(240)
     history = model.fit(train_data, epochs=100_000, callbacks=[budget], validation_data=(x_test,),
                         validation_freq=5, verbose=0).history
-    _vae_checkpoints(job, "lesson08_vae", model, "08", budget, seconds, history,
+    _vae_checkpoints(job, "lesson08_vae", model, "08", budget.elapsed, budget.steps, seconds, history,
                      {**vae.LESSON_08_SETTINGS, "validate_every": 5})
     model_2d = vae.build_lesson_08_vae({"latent_dim": 2})
     budget, seconds = job.budget(60)
     history = model_2d.fit(train_data, epochs=100_000, callbacks=[budget], verbose=0).history
-    _vae_checkpoints(job, "lesson08_vae_2d", model_2d, "08", budget, seconds, history,
+    _vae_checkpoints(job, "lesson08_vae_2d", model_2d, "08", budget.elapsed, budget.steps, seconds, history,
                      {**vae.LESSON_08_SETTINGS, "latent_dim": 2})
     (f_train_u8, _), _ = datasets.load_fashion_mnist()
     fashion_model = vae.build_lesson_08_vae({"dynamic_binarization": False})
     budget, seconds = job.budget(75)
     history = fashion_model.fit(datasets.make_dataset(datasets.to_zero_one(f_train_u8), batch_size=batch_size),
                                 epochs=100_000, callbacks=[budget], verbose=0).history
-    _vae_checkpoints(job, "lesson08_fashion_vae", fashion_model, "08", budget, seconds, history,
+    _vae_checkpoints(job, "lesson08_fashion_vae", fashion_model, "08", budget.elapsed, budget.steps, seconds, history,
                      {**vae.LESSON_08_SETTINGS, "dynamic_binarization": False, "dataset": "fashion_mnist"})
 
 
@@ -218,13 +220,13 @@ def lesson09(job):
         model = vae.build_lesson_08_vae({"beta": beta})
         budget, seconds = job.budget(35)
         history = model.fit(train_data, epochs=100_000, callbacks=[budget], verbose=0).history
-        _vae_checkpoints(job, beta_name(beta), model, "09", budget, seconds, history, {**vae.LESSON_08_SETTINGS, "beta": beta})
+        _vae_checkpoints(job, beta_name(beta), model, "09", budget.elapsed, budget.steps, seconds, history, {**vae.LESSON_08_SETTINGS, "beta": beta})
     training.set_seed(0)
     cvae = vae.build_lesson_09_cvae()
     budget, seconds = job.budget(100)
     history = cvae.fit(datasets.make_dataset(x_train, y_train, batch_size=batch_size, seed=0), epochs=100_000,
                        callbacks=[budget], verbose=0).history
-    _vae_checkpoints(job, "lesson09_cvae", cvae, "09", budget, seconds, history, vae.LESSON_09_SETTINGS)
+    _vae_checkpoints(job, "lesson09_cvae", cvae, "09", budget.elapsed, budget.steps, seconds, history, vae.LESSON_09_SETTINGS)
     training.set_seed(0)
     cgan_model = cgan.build_lesson_07_cgan()
     budget, seconds = job.budget(100)
@@ -242,9 +244,9 @@ LESSON_10_WGAN = {"learning_rate": 1e-3, "beta_1": 0.5, "beta_2": 0.9, "critic_s
 def _fit_for(model, dataset, job, seconds):
     """Lesson 10's fit_for: one warm-up step outside the clock, then the time budget."""
     model.fit(dataset.take(1), epochs=1, verbose=0, shuffle=False)
-    budget, seconds = job.budget(seconds)
+    budget, _ = job.budget(seconds)
     history = model.fit(dataset, epochs=100_000, verbose=0, shuffle=False, callbacks=[budget])
-    return budget.steps + 1, budget.elapsed, history, seconds
+    return budget.steps + 1, budget.elapsed, history
 
 
 def lesson10(job):
@@ -271,7 +273,7 @@ def lesson10(job):
 
     training.set_seed(0)
     model = gan.build_lesson_05_dcgan()
-    steps, elapsed, history, _ = _fit_for(model, datasets.make_dataset(gan_data, batch_size=64), job, seconds)
+    steps, elapsed, history = _fit_for(model, datasets.make_dataset(gan_data, batch_size=64), job, seconds)
     job.add("lesson10_dcgan_generator", model.sampler, "10", elapsed, steps, len(history.history["d_loss"]),
             {**gan.LESSON_05_SETTINGS, **common}, history)
 
@@ -281,32 +283,30 @@ def lesson10(job):
     model.compile(keras.optimizers.Adam(w["learning_rate"], w["beta_1"], w["beta_2"]),
                   keras.optimizers.Adam(w["learning_rate"], w["beta_1"], w["beta_2"]),
                   gp_weight=w["gp_weight"], critic_steps=w["critic_steps"])
-    steps, elapsed, history, _ = _fit_for(model, datasets.make_dataset(gan_data, batch_size=64), job, seconds)
+    steps, elapsed, history = _fit_for(model, datasets.make_dataset(gan_data, batch_size=64), job, seconds)
     job.add("lesson10_wgan_gp_generator", model.generator, "10", elapsed, steps, len(history.history["wasserstein"]),
             {**w, "latent_dim": 64, "width": 32, **common}, history)
 
     training.set_seed(0)
     model = cgan.build_lesson_07_cgan()
-    steps, elapsed, history, _ = _fit_for(model, datasets.make_dataset(gan_data, y_train, batch_size=64), job, seconds)
+    steps, elapsed, history = _fit_for(model, datasets.make_dataset(gan_data, y_train, batch_size=64), job, seconds)
     job.add("lesson10_cgan_generator", model.generator, "10", elapsed, steps, len(history.history["d_loss"]),
             {**cgan.LESSON_07_SETTINGS, **common}, history)
 
     for prefix, beta in (("lesson10_vae", 1.0), ("lesson10_beta_vae", 4.0)):
         training.set_seed(0)
         model = vae.build_lesson_08_vae({"beta": beta})
-        steps, elapsed, history, _ = _fit_for(
+        steps, elapsed, history = _fit_for(
             model, datasets.make_dataset(vae_data, batch_size=vae.LESSON_08_SETTINGS["batch_size"]), job, seconds)
-        for part in ("encoder", "decoder"):
-            job.add(f"{prefix}_{part}", getattr(model, part), "10", elapsed, steps, len(history.history["loss"]),
-                    {**_jsonable(vae.LESSON_08_SETTINGS), "beta": beta, **common}, history)
+        _vae_checkpoints(job, prefix, model, "10", elapsed, steps, common["budget_seconds"], history,
+                         {**vae.LESSON_08_SETTINGS, "beta": beta, "n_images": common["n_images"]})
 
     training.set_seed(0)
     model = vae.build_lesson_09_cvae()
-    steps, elapsed, history, _ = _fit_for(
+    steps, elapsed, history = _fit_for(
         model, datasets.make_dataset(vae_data, y_train, batch_size=vae.LESSON_09_SETTINGS["batch_size"]), job, seconds)
-    for part in ("encoder", "decoder"):
-        job.add(f"lesson10_cvae_{part}", getattr(model, part), "10", elapsed, steps, len(history.history["loss"]),
-                {**_jsonable(vae.LESSON_09_SETTINGS), **common}, history)
+    _vae_checkpoints(job, "lesson10_cvae", model, "10", elapsed, steps, common["budget_seconds"], history,
+                     {**vae.LESSON_09_SETTINGS, "n_images": common["n_images"]})
 
 
 LESSON_12_T = 200
