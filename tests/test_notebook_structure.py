@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from tests import course_home
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 BOOTSTRAP = (ROOT / "CONTRIBUTING.md").read_text().split("## The bootstrap cell")[1].split("```python\n")[1].split("```")[0].rstrip("\n")
-COLAB = "https://colab.research.google.com/github/gan-vae-course/gan-vae-course/blob/main/notebooks/{}"
 
 
 def load(path):
@@ -35,10 +36,15 @@ def test_name_is_numbered(path):
 def test_header(path):
     first = source(load(path)["cells"][0])
     assert first.startswith(f"# {path.name[:2]} · "), "the first cell is the title: '# NN · Title'"
-    assert COLAB.format(path.name) in first, "the Colab badge must open this very notebook"
+    assert course_home.colab_url(path.name) in first, ("the Colab badge must open this very notebook in the course's home "
+                                                       "(pyproject.toml [tool.course]; `make home REPO=...` re-points)")
     for field in ("**You will learn**", "**Prerequisites**", "**Time on a 2-core CPU**", "**Accelerator**"):
         assert field in first, f"header is missing {field}"
     assert not re.search(r"QUICK_TIME|FULL_TIME|TODO", first)
+
+
+def test_the_bootstrap_clones_the_courses_home():
+    assert f'"{course_home.clone_url()}"' in BOOTSTRAP, "the bootstrap must clone pyproject.toml's [tool.course] home"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -135,3 +141,13 @@ def test_bootstrap_finds_course_utils_in_a_fresh_clone(tmp_path):
     result = subprocess.run([python, "-I", "-c", code], cwd=ROOT / "notebooks", capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert Path(result.stdout.strip()).parent == ROOT / "course_utils"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_widgets_draw_through_interactive_figure_not_an_output_widget(path):
+    """An ipywidgets Output widget filled in its own cell makes nbclient-based runners stall (issue 13)."""
+    code = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "code")
+    assert not re.search(r"widgets\.Output\b|\bOutput\(\)|clear_output", code), (
+        "draw widget figures with course_utils.display.interactive_figure (see CONTRIBUTING.md, nbval facts)")
+    if ".observe(" in code or "ipywidgets" in code:
+        assert "interactive_figure(" in code
