@@ -1,21 +1,33 @@
 # Two commands on a fresh machine (see README.md):
 #   make lab    set up .venv, install the course, open it in JupyterLab
 #   make test   set up .venv, install the course, run every test and every notebook (quick mode)
+# And for contributors:
+#   make unit   the unit and exercise tests only (no lesson is run): under two minutes
+#   make lock   re-resolve requirements.txt into requirements.lock (needs the network; commit both files)
+#   make home REPO=owner/name [BRANCH=main]   point every Colab badge and bootstrap at a fork
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TOOLS  := .tools
+# One lock for every platform (Linux, macOS, Windows) and Python >= 3.11: the markers in it pick each machine's line.
+UV_COMPILE := $(TOOLS)/bin/uv pip compile --universal --python-version 3.11 --annotation-style line \
+              --custom-compile-command "make lock"
+# Notebook runs: quick mode, every cell bounded (conftest.py also bounds each whole notebook, NOTEBOOK_TIME_LIMITS).
+PYTEST := COURSE_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: lab test setup clean
+.PHONY: lab test unit setup lock home clean
 
 setup: $(STAMP)
 
-# Re-installs only when the pins or the package change, so `make test` works offline once installed.
-$(STAMP): requirements.txt pyproject.toml
-	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ needed (3.11 recommended), found " + sys.version' 
+# Installs exactly requirements.lock, and again only when the lock or the package change, so `make test` works
+# offline once installed. tests/test_environment_lock.py checks that the environment is the lock.
+$(STAMP): requirements.lock pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	$(BIN)/python -m pip install --quiet "$$(grep -o '^pip==[^ ]*' requirements.lock)"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 # JupyterLab refuses to start as root (containers, some workshop machines) unless told it may.
@@ -25,8 +37,19 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks/ $(ROOT_FLAG)
 
 test: $(STAMP)
-	COURSE_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest tests notebooks --nbval-lax \
-		--nbval-current-env --nbval-cell-timeout=900 -p no:cacheprovider
+	$(PYTEST) tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
+
+unit: $(STAMP)
+	$(PYTEST) tests -m "not slow"
+
+lock:
+	$(PYTHON) -m pip install --quiet --upgrade --target $(TOOLS) uv
+	$(UV_COMPILE) requirements.txt -o requirements.lock
+	$(UV_COMPILE) requirements-browser.txt -c requirements.lock -o requirements-browser.lock
+
+home:
+	@test -n "$(REPO)" || { echo 'usage: make home REPO=owner/name [BRANCH=main]'; exit 2; }
+	python3 -m tests.course_home $(REPO) $(or $(BRANCH),main)
 
 clean:
-	rm -rf $(VENV) notebooks/outputs
+	rm -rf $(VENV) $(TOOLS) notebooks/outputs

@@ -1,10 +1,12 @@
 """Test-session settings shared by tests/ and the nbval run over notebooks/."""
 import os
-import time
 from collections import defaultdict
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+# Every notebook run is bounded as a whole (tests/notebook_time_limits.py): a stall fails in minutes, named.
+pytest_plugins = ["tests.notebook_time_limits"]
 
 _durations: dict[str, float] = defaultdict(float)
 

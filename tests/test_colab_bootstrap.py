@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import course_home
+
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 COLAB_HOME = '"/content/gan-vae-course"'   # where the bootstrap clones the course on Colab
@@ -156,7 +158,7 @@ def test_a_bootstrap_without_no_deps_fails(tmp_path):
     course = tmp_path / "content" / "gan-vae-course"
     report = run_bootstrap(code.replace('"--no-deps", ', ""), course, colab=True, hide_installed=True, cwd=tmp_path)
     with pytest.raises(AssertionError, match="--no-deps"):
-        check_colab_commands(report["calls"], course, "https://github.com/gan-vae-course/gan-vae-course", "main",
+        check_colab_commands(report["calls"], course, course_home.clone_url(), "main",
                              report["python"])
 
 
@@ -167,15 +169,15 @@ def test_a_bootstrap_without_no_deps_fails(tmp_path):
 ])
 def test_a_wrong_command_fails(wrong, tmp_path):
     course = tmp_path / "course"
-    good = [{"cmd": ["git", "clone", "-q", "--depth=1", "https://github.com/gan-vae-course/gan-vae-course", str(course)],
+    good = [{"cmd": ["git", "clone", "-q", "--depth=1", course_home.clone_url(), str(course)],
              "check": True},
             {"cmd": ["python", "-m", "pip", "install", "-q", "--no-deps", "-e", str(course)], "check": True}]
-    check_colab_commands(good, course, "https://github.com/gan-vae-course/gan-vae-course", "main", "python")
+    check_colab_commands(good, course, course_home.clone_url(), "main", "python")
     calls = [dict(c) for c in good]
     calls[0 if wrong[0] == "git" else 1] = {"cmd": [str(course) if a == "COURSE" else a.replace("COURSE", str(course))
                                                     for a in wrong], "check": True}
     with pytest.raises(AssertionError):
-        check_colab_commands(calls, course, "https://github.com/gan-vae-course/gan-vae-course", "main", "python")
+        check_colab_commands(calls, course, course_home.clone_url(), "main", "python")
 
 
 def test_a_badge_for_another_notebook_fails():

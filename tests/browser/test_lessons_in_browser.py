@@ -4,7 +4,9 @@ nbval proves that every cell runs; it cannot prove that a figure reaches the pag
 redraws its plot. This test starts JupyterLab on localhost (quick mode, token auth), opens copies of lesson 00
 and of lesson 07 (a class/seed widget) in Debian's Chromium driven by Playwright, runs all cells from the Run
 menu, and checks: no error output, every code cell ran, images render, and moving the seed slider with the
-keyboard changes the displayed image. To show the checks can fail, a cell that raises is then appended to the
+keyboard changes the displayed image. Lesson 07 runs in load mode (``COURSE_TRAINING=load``, the shipped
+checkpoints), as a workshop runs it: nbval already runs its training branch, so this is its load-mode run
+(tests/test_load_mode.py leaves it out wherever this test can run). To show the checks can fail, a cell that raises is then appended to the
 copy of lesson 00 and run: they must name its error. Screenshots go to notebooks/outputs/browser/ (git-ignored):
 look at them.
 
@@ -27,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.notebook_time_limits import time_limit
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "notebooks" / "outputs" / "browser"
 CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p and os.path.exists(p)), None)
@@ -35,7 +39,6 @@ CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LESSON_00 = "00_setup_and_tour.ipynb"
 WIDGET_LESSON = "07_conditional_gan.ipynb"   # the class dropdown and the "noise seed" IntSlider
-RUN_TIMEOUT_S = 900                          # per notebook; quick mode takes about a minute on 2 free cores
 
 
 def _missing():
@@ -50,7 +53,8 @@ def _missing():
 
 MISSING = _missing()
 REQUIRED = os.environ.get("COURSE_REQUIRE_BROWSER_TEST") == "1"
-pytestmark = pytest.mark.skipif(MISSING is not None and not REQUIRED, reason=f"browser test skipped: {MISSING}")
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(MISSING is not None and not REQUIRED, reason=f"browser test skipped: {MISSING}")]
 
 # JupyterLab user settings for the test: render every cell (no virtual scrolling, so off-screen outputs are in
 # the page), no news or update checks (the network is closed), no autosave.
@@ -94,7 +98,7 @@ def lab(tmp_path_factory):
 
     port, token = _free_port(), secrets.token_hex(16)
     env = {k: v for k, v in os.environ.items() if k != "MPLBACKEND"}  # the kernel must use the inline backend
-    env.update(COURSE_MODE="quick", TF_CPP_MIN_LOG_LEVEL="3", JUPYTER_CONFIG_DIR=str(work / "config"),
+    env.update(COURSE_MODE="quick", COURSE_TRAINING="load", TF_CPP_MIN_LOG_LEVEL="3", JUPYTER_CONFIG_DIR=str(work / "config"),
                JUPYTER_RUNTIME_DIR=str(work / "runtime"), JUPYTERLAB_SETTINGS_DIR=str(settings),
                JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"))
     command = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
@@ -186,9 +190,10 @@ def _run_all(page, lab, name):
             || Array.from(window.jupyterapp.shell.currentWidget.content.model.cells).some(c => c.type === 'code' && c.executionCount)"""):
         assert time.monotonic() - started < 60, f"{name}: Run All Cells started no cell"
         time.sleep(0.2)
-    calm = 0
+    calm, limit = 0, time_limit(name)   # the same bound on a whole run as nbval's and the load-mode test's
     while calm < 3:   # done: no cell waiting or running, and the kernel idle, three polls in a row
-        assert time.monotonic() - started < RUN_TIMEOUT_S, f"{name}: still running after {RUN_TIMEOUT_S} s"
+        assert time.monotonic() - started < limit, (f"{name}: still running after {limit:.0f} s, its limit in "
+                                                    "tests/notebook_time_limits.py")
         running = page.evaluate("[...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')]"
                                 ".filter(p => p.textContent.includes('*')).length")
         calm = calm + 1 if running == 0 and _kernel_state(lab, name) == "idle" else 0
@@ -276,28 +281,37 @@ def test_lesson_07_seed_slider_changes_the_image(lab, browser):
         images = rendered_images(page)
         assert images and all(i["complete"] and i["width"] > 0 for i in images), images
 
-        widget = page.locator(".jp-OutputArea-output .widget-vbox").first
-        widget.wait_for(timeout=30_000)
-        plot = widget.locator(".widget-output img")
-        assert plot.count() == 1, "the widget's Output area should show one image after the lesson's update() call"
-        slider = widget.locator(".widget-slider", has_text="noise seed")
+        printed = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
+            .flatMap(c => c.type === 'code' ? c.outputs.toJSON() : []).filter(o => o.output_type === 'stream')
+            .map(o => o.text).join('')""")
+        assert "loaded checkpoint" in printed, "lesson 07 should run in load mode here and print what it loaded"
+
+        # interactive_figure: the controls, then the figure as an ordinary image output that a move replaces.
+        widget_cell = page.locator(".jp-CodeCell", has=page.locator(".widget-slider", has_text="noise seed")).first
+        widget_cell.wait_for(timeout=30_000)
+        plot = widget_cell.locator(".jp-OutputArea-output img")
+        assert plot.count() == 1, "the widget cell should show one image, drawn once by interactive_figure"
+        slider = widget_cell.locator(".widget-slider", has_text="noise seed")
         readout = slider.locator(".widget-readout")
         assert readout.inner_text().strip() == "0"
         before = plot.get_attribute("src")
-        widget.scroll_into_view_if_needed()
-        widget.screenshot(path=SCREENSHOTS / "07_widget_seed_0.png")
+        widget_cell.scroll_into_view_if_needed()
+        widget_cell.locator(".jp-OutputArea").screenshot(path=SCREENSHOTS / "07_widget_seed_0.png")
 
         handle = slider.locator(".noUi-handle")
         handle.focus()
         handle.press("ArrowRight")   # what a learner does with the keyboard: seed 0 -> 1
         page.wait_for_function("""before => {
-                const img = document.querySelector('.jp-OutputArea-output .widget-vbox .widget-output img');
-                return img !== null && img.src !== before && img.complete && img.naturalWidth > 0; }""",
+                const cell = [...document.querySelectorAll('.jp-CodeCell')].find(c =>
+                    [...c.querySelectorAll('.widget-slider')].some(s => s.innerText.includes('noise seed')));
+                const img = cell && cell.querySelector('.jp-OutputArea-output img');
+                return img && img.src !== before && img.complete && img.naturalWidth > 0; }""",
                                arg=before, timeout=120_000)
         assert readout.inner_text().strip() == "1", "ArrowRight on the slider should move the seed from 0 to 1"
         after = plot.get_attribute("src")
         assert after != before and after.startswith("data:image/png")
-        widget.screenshot(path=SCREENSHOTS / "07_widget_seed_1.png")
+        assert plot.count() == 1, "the move should replace the figure in place, not add a second one"
+        widget_cell.locator(".jp-OutputArea").screenshot(path=SCREENSHOTS / "07_widget_seed_1.png")
         page.screenshot(path=SCREENSHOTS / "07_page.png")
     except Exception:
         page.screenshot(path=SCREENSHOTS / "07_failure.png")
