@@ -20,11 +20,13 @@ PYTEST := COURSE_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest -p no
 
 setup: $(STAMP)
 
-# Installs exactly requirements.lock, and again only when the lock or the package change, so `make test` works
-# offline once installed. tests/test_environment_lock.py checks that the environment is the lock.
+# Installs exactly requirements.lock into a new .venv, and again only when the lock or the package change (a package
+# the lock dropped must not linger), so `make test` works offline once installed. tests/test_environment_lock.py
+# checks that the environment is the lock.
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ needed, found " + sys.version'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	rm -rf $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet "$$(grep -o '^pip==[^ ]*' requirements.lock)"
 	$(BIN)/python -m pip install --quiet -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .

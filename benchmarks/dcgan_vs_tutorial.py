@@ -61,7 +61,7 @@ def lesson_05_models():
 
 def train_for(seconds, generator, discriminator, settings, images, seed=0):
     training.set_seed(seed)
-    model = gan.DCGAN(generator, discriminator)
+    model = gan.NonSaturatingGAN(generator, discriminator)
     model.compile(keras.optimizers.Adam(settings["learning_rate"], beta_1=settings["beta_1"]),
                   keras.optimizers.Adam(settings["learning_rate"], beta_1=settings["beta_1"]),
                   label_smoothing=settings["label_smoothing"])

@@ -8,7 +8,8 @@ Both networks receive the class label ``y`` as well as their usual input:
   2018): ``logit = w . phi(x) + b + e_y . phi(x)``, where ``phi(x)`` are the convolutional features of lesson 05's
   discriminator and ``e_y`` a learned vector per class. The first two terms ask "does this look like a real image?",
   the last "does it look like *this class*?"; an image of the wrong class gets a low logit even if it is sharp.
-* :class:`ConditionalGAN`: the DCGAN training step of lesson 05 with labels passed to both players.
+* :class:`ConditionalGAN`: lesson 05's non-saturating GAN with labels passed to both players (a
+  ``gan.TwoPlayerGAN``: it writes only how a batch carries its labels to the networks, and its losses).
 
 Images are in [-1, 1]; labels are integers in ``0 .. n_classes - 1``.
 """
@@ -19,12 +20,12 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-from .gan import IMAGE_SHAPE, TwoPlayerGAN, build_dcgan_generator
+from .gan import IMAGE_SHAPE, NonSaturatingGAN, build_dcgan_generator, upsampling_plan
 
 
 def build_conditional_generator(latent_dim: int = 64, n_classes: int = 10, width: int = 32,
-                                embedding_dim: int = 16) -> keras.Model:
-    """``[z (latent_dim,), y ()]`` -> image (28, 28, 1) in [-1, 1].
+                                embedding_dim: int = 16, image_shape=IMAGE_SHAPE) -> keras.Model:
+    """``[z (latent_dim,), y ()]`` -> image of ``image_shape`` (28, 28, 1 by default) in [-1, 1].
 
     The label becomes a learned ``embedding_dim``-vector, is concatenated with ``z``, and the pair goes through the
     DCGAN generator body (``gan.build_dcgan_generator``), whose first Dense layer mixes class and noise.
@@ -33,26 +34,28 @@ def build_conditional_generator(latent_dim: int = 64, n_classes: int = 10, width
     y = keras.Input((), dtype="int32", name="label")
     class_vector = layers.Embedding(n_classes, embedding_dim, name="class_embedding")(y)
     z_and_class = layers.Concatenate(name="z_and_class")([z, class_vector])
-    body = build_dcgan_generator(latent_dim + embedding_dim, width=width)
+    body = build_dcgan_generator(latent_dim + embedding_dim, width=width, image_shape=image_shape)
     return keras.Model([z, y], body(z_and_class), name="conditional_generator")
 
 
-def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropout: float = 0.2) -> keras.Model:
-    """``[image (28, 28, 1), y ()]`` -> one logit, by projection: ``w . phi(x) + b + e_y . phi(x)``.
+def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropout: float = 0.2,
+                                    image_shape=IMAGE_SHAPE) -> keras.Model:
+    """``[image, y ()]`` -> one logit, by projection: ``w . phi(x) + b + e_y . phi(x)``.
 
-    ``phi`` is lesson 05's discriminator body (two stride-2 convolutions, 28 -> 14 -> 7, flattened);
+    ``phi`` is lesson 05's discriminator body (stride-2 convolutions, 28 -> 14 -> 7 for 28x28 images, flattened);
     ``e_y`` is the label's row of an ``Embedding`` as wide as ``phi(x)``.
     """
-    image = keras.Input(IMAGE_SHAPE, name="image")
+    image = keras.Input(image_shape, name="image")
     y = keras.Input((), dtype="int32", name="label")
-    h = layers.Conv2D(width, 4, strides=2, padding="same")(image)
-    h = layers.LeakyReLU(0.2)(h)
-    h = layers.Conv2D(2 * width, 4, strides=2, padding="same")(h)
-    h = layers.LeakyReLU(0.2)(h)
-    features = layers.Dropout(dropout)(layers.Flatten()(h))                   # phi(x): 7 * 7 * 2 * width numbers
+    _, k = upsampling_plan(image_shape)
+    h = image
+    for level in range(k):
+        h = layers.Conv2D(2 ** level * width, 4, strides=2, padding="same")(h)
+        h = layers.LeakyReLU(0.2)(h)
+    features = layers.Dropout(dropout)(layers.Flatten()(h))                    # phi(x)
     realness = layers.Dense(1, name="realness")(features)                      # w . phi(x) + b
-    class_vector = layers.Embedding(n_classes, 7 * 7 * 2 * width, name="class_projection")(y)   # e_y
-    class_match = layers.Dot(axes=1, name="class_match")([class_vector, features])              # e_y . phi(x)
+    class_vector = layers.Embedding(n_classes, int(features.shape[-1]), name="class_projection")(y)   # e_y
+    class_match = layers.Dot(axes=1, name="class_match")([class_vector, features])                   # e_y . phi(x)
     logit = layers.Add(name="logit")([realness, class_match])
     return keras.Model([image, y], logit, name="conditional_discriminator")
 
@@ -63,33 +66,34 @@ LESSON_07_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g
                       "d_dropout": 0.2, "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1}
 
 
-def build_lesson_07_cgan(settings: dict | None = None) -> "ConditionalGAN":
+def build_lesson_07_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
     """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
     s = {**LESSON_07_SETTINGS, **(settings or {})}
     unknown = set(s) - set(LESSON_07_SETTINGS)
     if unknown:
         raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(LESSON_07_SETTINGS)}.")
     model = ConditionalGAN(
-        build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"], embedding_dim=s["embedding_dim"]),
-        build_conditional_discriminator(s["n_classes"], width=s["d_width"], dropout=s["d_dropout"]))
+        build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"], embedding_dim=s["embedding_dim"],
+                                    image_shape=image_shape),
+        build_conditional_discriminator(s["n_classes"], width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape))
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])
     return model
 
 
-class ConditionalGAN(TwoPlayerGAN):
-    """Lesson 05's DCGAN step with a label for every image: ``fit`` takes ``(images, labels)`` batches.
+class ConditionalGAN(NonSaturatingGAN):
+    """Lesson 05's GAN with a label for every image: ``fit`` takes ``(images, labels)`` batches.
 
     The discriminator learns ``D(x | y)``: real pairs -> ``1 - label_smoothing``, generated pairs ``(G(z | y), y)``
     -> 0, where the generated images get the real batch's labels (so classes are drawn as often as in the data).
-    The generator minimises the non-saturating loss ``-log D(G(z | y) | y)``. ``fit`` reports ``d_loss``,
-    ``g_loss`` and ``d_real`` / ``d_fake`` (mean D output).
+    The generator minimises the non-saturating loss ``-log D(G(z | y) | y)``. The losses are
+    ``gan.NonSaturatingGAN``'s; this class only says how the labels reach both networks. ``fit`` reports
+    ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake`` (mean D output).
     """
 
     def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
         super().__init__(generator, discriminator, **kwargs)
-        self.latent_dim = int(generator.inputs[0].shape[-1])
         self.n_classes = int(generator.get_layer("class_embedding").input_dim)
 
     def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.1, **kwargs):
@@ -125,33 +129,19 @@ class ConditionalGAN(TwoPlayerGAN):
         with tf.control_dependencies(checks):  # checked before any network reads the labels
             return tf.identity(labels)
 
-    def train_step(self, data):
+    # How the labels travel: the batch is (images, labels); both networks take [input, labels].
+    def split_batch(self, data):
         if not isinstance(data, tuple | list) or len(data) != 2:
             raise ValueError("ConditionalGAN trains on (images, labels) batches: pass datasets.make_dataset(images, labels).")
         real_images, labels = data
         real_images = tf.convert_to_tensor(real_images, dtype=tf.float32)
-        static_batch = real_images.shape[0]
-        labels = self.check_labels(labels, static_batch)
-        batch_size = tf.shape(real_images)[0]
-        noise = tf.random.normal((batch_size, self.latent_dim))
-        # 1. the discriminator: (real image, its label) -> 1 - smoothing, (generated image, the label asked for) -> 0
-        with tf.GradientTape() as tape:
-            fake_images = self.generator([noise, labels], training=True)
-            real_logits = self.discriminator([real_images, labels], training=True)
-            fake_logits = self.discriminator([fake_images, labels], training=True)
-            d_loss = (self.bce(tf.ones_like(real_logits) * (1.0 - self.label_smoothing), real_logits)
-                      + self.bce(tf.zeros_like(fake_logits), fake_logits))
-        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-        # 2. the generator: make the discriminator say "a real image of class y" (non-saturating loss)
-        noise = tf.random.normal((batch_size, self.latent_dim))
-        with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator([self.generator([noise, labels], training=True), labels], training=True)
-            g_loss = self.bce(tf.ones_like(fake_logits_g), fake_logits_g)
-        grads = tape.gradient(g_loss, self.generator.trainable_variables)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-        return self.record(d_loss=d_loss, g_loss=g_loss, d_real=tf.reduce_mean(tf.sigmoid(real_logits)),
-                           d_fake=tf.reduce_mean(tf.sigmoid(fake_logits)))
+        return real_images, self.check_labels(labels, real_images.shape[0])
+
+    def generator_input(self, noise, labels):
+        return [noise, labels]
+
+    def discriminator_input(self, images, labels):
+        return [images, labels]
 
     def generate(self, labels, seed: int = 0, noise=None) -> np.ndarray:
         """One image in [-1, 1] per requested label. The noise is drawn from ``seed`` (same seed and labels, same
@@ -163,4 +153,4 @@ class ConditionalGAN(TwoPlayerGAN):
         if noise.shape != (len(labels), self.latent_dim):
             raise ValueError(f"noise must have shape ({len(labels)}, {self.latent_dim}) (one row per label), "
                              f"got {noise.shape}.")
-        return self.generator([tf.constant(noise), labels], training=False).numpy()
+        return self.sampler([tf.constant(noise), labels], training=False).numpy()

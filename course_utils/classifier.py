@@ -70,10 +70,11 @@ def load_classifier(dataset: str = "mnist", directory: str | Path | None = None)
     return model, accuracy_on_test_split(model, dataset)
 
 
-def build_classifier(n_classes: int = 10) -> keras.Model:
-    """28x28x1 images in [-1, 1] -> class logits; the 64-unit layer named ``features`` feeds the metrics."""
+def build_classifier(n_classes: int = 10, image_shape=(28, 28, 1)) -> keras.Model:
+    """Images of ``image_shape`` (28x28x1 by default) in [-1, 1] -> class logits; the 64-unit layer named
+    ``features`` feeds the metrics."""
     return keras.Sequential([
-        keras.Input((28, 28, 1)),
+        keras.Input(datasets.check_image_shape(image_shape)),
         layers.Conv2D(32, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
         layers.Conv2D(64, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
         layers.Flatten(), layers.Dropout(0.3),
@@ -116,10 +117,12 @@ def train_classifier(dataset: str = "mnist", epochs: int = 8, cache_dir: str | P
 def features_and_probabilities(model: keras.Model, images, batch_size: int = 500):
     """Penultimate-layer features (N, 64) and class probabilities (N, 10) for images in [-1, 1]."""
     images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 3:
+    expected = tuple(model.inputs[0].shape[1:])
+    if images.ndim == 3 and expected[-1] == 1:
         images = images[..., None]
-    if images.shape[1:] != (28, 28, 1):
-        raise ValueError(f"images must have shape (N, 28, 28, 1) in [-1, 1], got {images.shape}.")
+    if images.shape[1:] != expected:
+        raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}) (the classifier's input) in "
+                         f"[-1, 1], got {images.shape}.")
     extractor = keras.Model(model.inputs, [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
     features, logits = extractor.predict(images, batch_size=batch_size, verbose=0)
     logits = logits - logits.max(1, keepdims=True)

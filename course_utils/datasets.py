@@ -105,6 +105,19 @@ def load_dataset(name: str, source: str = "shipped"):
     return loader(source), names
 
 
+def check_image_shape(image_shape) -> tuple[int, int, int]:
+    """``(height, width, channels)`` as a tuple of ints, or a clear error: 1 channel (grey) or 3 (colour)."""
+    try:
+        shape = tuple(int(n) for n in image_shape)
+    except (TypeError, ValueError):
+        raise ValueError(f"image_shape must be (height, width, channels), e.g. (28, 28, 1) or (32, 32, 3); "
+                         f"got {image_shape!r}.") from None
+    if len(shape) != 3 or shape[2] not in (1, 3) or min(shape[:2]) < 8:
+        raise ValueError(f"image_shape must be (height, width, channels) with at least 8x8 pixels and 1 (grey) or 3 "
+                         f"(colour) channels, e.g. (28, 28, 1) or (32, 32, 3); got {shape}.")
+    return shape
+
+
 def _check_images(images) -> np.ndarray:
     images = np.asarray(images)
     if images.ndim not in (3, 4):

@@ -27,6 +27,9 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from . import training
+from .datasets import check_image_shape
+
 IMAGE_SHAPE = (28, 28, 1)
 
 
@@ -200,18 +203,21 @@ def _block(x, embedding, channels, name):
 
 
 def build_denoiser(widths=(32, 64), embedding_dim: int = 64, image_shape=IMAGE_SHAPE) -> keras.Model:
-    """``[x_t (N, 28, 28, 1), t (N,)] -> predicted noise (N, 28, 28, 1)``: a small U-Net sized for a CPU.
+    """``[x_t (N, H, W, C), t (N,)] -> predicted noise (N, H, W, C)``: a small U-Net sized for a CPU.
 
-    Each 2x2 patch is first folded into channels (28x28x1 -> 14x14x4, lossless), so the network works at
-    14x14 and 7x7 (``widths`` channels) and costs a quarter of a full-resolution one. Down by a stride-2
+    ``image_shape`` is (28, 28, 1) by default; any height and width divisible by 4, grey or colour, works. Each 2x2
+    patch is first folded into channels (28x28x1 -> 14x14x4, lossless), so the network works at half and a quarter
+    of the resolution (14x14 and 7x7 for MNIST; ``widths`` channels) and costs a quarter of a full-resolution one. Down by a stride-2
     convolution, up by nearest-neighbour up-sampling, with the 14x14 encoder features concatenated into the
     decoder (the skip lets fine detail bypass the bottleneck). The time embedding is added to every block.
     The last convolution starts at zero, so the untrained network predicts "no noise".
     """
     if len(widths) != 2 or any(int(w) < 8 or int(w) % 8 for w in widths):
         raise ValueError(f"widths must be two multiples of 8 (channels at 14x14 and 7x7), got {widths}.")
-    if tuple(image_shape) != IMAGE_SHAPE:
-        raise ValueError(f"build_denoiser is sized for {IMAGE_SHAPE} images, got {tuple(image_shape)}.")
+    image_shape = check_image_shape(image_shape)
+    if image_shape[0] % 4 or image_shape[1] % 4:
+        raise ValueError(f"build_denoiser halves the image twice and doubles it back: its height and width must be "
+                         f"divisible by 4, got {image_shape}.")
     w1, w2 = (int(w) for w in widths)
     x_in = keras.Input(image_shape, name="x_t")
     t_in = keras.Input((), dtype="int32", name="t")
@@ -263,16 +269,17 @@ class DiffusionModel(keras.Model):
     ``compile(optimizer=...)``; it reports ``loss``.
     """
 
-    def __init__(self, denoiser: keras.Model, schedule: NoiseSchedule, ema_decay: float = 0.999, **kwargs):
+    def __init__(self, denoiser: keras.Model, schedule: NoiseSchedule, ema_decay: float = 0.999,
+                 seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
         if not isinstance(schedule, NoiseSchedule):
             raise TypeError(f"schedule must be a diffusion.NoiseSchedule, got {type(schedule).__name__}.")
         if not 0.0 <= ema_decay < 1.0:
             raise ValueError(f"ema_decay must be in [0, 1), got {ema_decay}.")
         self.denoiser, self.schedule, self.ema_decay = denoiser, schedule, ema_decay
-        self.ema_denoiser = keras.models.clone_model(denoiser)
-        self.ema_denoiser.set_weights(denoiser.get_weights())
+        self.ema_denoiser = training.weight_average_copy(denoiser)
         self.ema_step = tf.Variable(0.0, trainable=False, name="ema_step")
+        self.noise_seeds = keras.random.SeedGenerator(seed)   # t and eps: the same seed, the same training run
         self._sqrt_ab = tf.constant(np.sqrt(schedule.alpha_bars), tf.float32)
         self._sqrt_1m_ab = tf.constant(np.sqrt(1.0 - schedule.alpha_bars), tf.float32)
         self.loss_tracker = keras.metrics.Mean(name="loss")
@@ -289,8 +296,8 @@ class DiffusionModel(keras.Model):
         if isinstance(x0, tuple):  # an (images, labels) dataset: the labels are not used
             x0 = x0[0]
         n = tf.shape(x0)[0]
-        t = tf.random.uniform((n,), 1, self.schedule.T + 1, dtype=tf.int32)
-        noise = tf.random.normal(tf.shape(x0))
+        t = keras.random.randint((n,), 1, self.schedule.T + 1, dtype="int32", seed=self.noise_seeds)
+        noise = keras.random.normal(tf.shape(x0), seed=self.noise_seeds)
         per_sample = (-1,) + (1,) * (len(x0.shape) - 1)  # one scale per sample, broadcast over its pixels or coordinates
         x_t = (tf.reshape(tf.gather(self._sqrt_ab, t - 1), per_sample) * x0
                + tf.reshape(tf.gather(self._sqrt_1m_ab, t - 1), per_sample) * noise)
@@ -298,10 +305,7 @@ class DiffusionModel(keras.Model):
             loss = tf.reduce_mean(tf.square(noise - self.denoiser([x_t, t], training=True)))
         grads = tape.gradient(loss, self.denoiser.trainable_variables)
         self.optimizer.apply_gradients(zip(grads, self.denoiser.trainable_variables))
-        decay = tf.minimum(self.ema_decay, (1.0 + self.ema_step) / (10.0 + self.ema_step))
-        for average, current in zip(self.ema_denoiser.weights, self.denoiser.weights):
-            average.assign(decay * average + (1.0 - decay) * current)
-        self.ema_step.assign_add(1.0)
+        training.update_weight_average(self.ema_denoiser, self.denoiser, self.ema_decay, self.ema_step)
         self.loss_tracker.update_state(loss)
         return {"loss": self.loss_tracker.result()}
 

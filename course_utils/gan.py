@@ -2,8 +2,12 @@
 
 * The overview's Keras skeleton, completed with its own names and signatures: :func:`build_generator`,
   :func:`build_discriminator`, :func:`build_gan`, :func:`train_gan` (lesson 04, a fully-connected GAN).
-* :class:`DCGAN`, the idiomatic Keras 3 form: a ``keras.Model`` subclass with its own ``compile`` and
-  ``train_step``, with :func:`build_dcgan_generator` and :func:`build_dcgan_discriminator` (lesson 05).
+* The GAN family, the idiomatic Keras 3 form: :class:`TwoPlayerGAN`, a ``keras.Model`` subclass that owns the two
+  networks, the metric trackers, the weight average, the seeded noise, ``train_step`` and ``generate``; each GAN of
+  the course derives from it and writes only its losses: :class:`NonSaturatingGAN` (lessons 05, 06, 10-12),
+  ``cgan.ConditionalGAN`` (lesson 07) and ``wgan.WGANGP`` (lesson 06).
+* The convolutional networks of lesson 05 (DCGAN), :func:`build_dcgan_generator` and
+  :func:`build_dcgan_discriminator`, for any image shape: 28x28 grey, 32x32 or 64x64 colour.
 
 Images are in [-1, 1] (``datasets.to_minus_one_one``); generators end in ``tanh``.
 """
@@ -14,27 +18,31 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
-IMAGE_SHAPE = (28, 28, 1)
+from . import training
+from .datasets import check_image_shape
+
+IMAGE_SHAPE = (28, 28, 1)   # the default: MNIST and Fashion-MNIST
 
 
 # --------------------------------------------------------------------------------------------------------
 # Lesson 04: the overview's skeleton, completed (a fully-connected GAN)
 # --------------------------------------------------------------------------------------------------------
-def build_generator(latent_dim: int = 64) -> keras.Model:
+def build_generator(latent_dim: int = 64, image_shape=IMAGE_SHAPE) -> keras.Model:
     """Noise z (latent_dim,) -> image (28, 28, 1) in [-1, 1], through fully-connected layers."""
+    image_shape = check_image_shape(image_shape)
     return keras.Sequential([
         keras.Input((latent_dim,)),
         layers.Dense(256), layers.LeakyReLU(0.2),
         layers.Dense(512), layers.LeakyReLU(0.2),
-        layers.Dense(int(np.prod(IMAGE_SHAPE)), activation="tanh"),
-        layers.Reshape(IMAGE_SHAPE),
+        layers.Dense(int(np.prod(image_shape)), activation="tanh"),
+        layers.Reshape(image_shape),
     ], name="generator")
 
 
-def build_discriminator(learning_rate: float = 2e-4) -> keras.Model:
+def build_discriminator(learning_rate: float = 2e-4, image_shape=IMAGE_SHAPE) -> keras.Model:
     """Image -> probability that it is real. Compiled on its own: it is trained directly on real/fake batches."""
     model = keras.Sequential([
-        keras.Input(IMAGE_SHAPE),
+        keras.Input(check_image_shape(image_shape)),
         layers.Flatten(),
         layers.Dense(512), layers.LeakyReLU(0.2),
         layers.Dense(256), layers.LeakyReLU(0.2),
@@ -63,8 +71,10 @@ def train_gan(generator, discriminator, gan, dataset, epochs, batch_size, *, see
     Keras 2 code did, leaves the discriminator untrained with only a warning).
     """
     dataset = np.asarray(dataset, dtype=np.float32)
-    if dataset.ndim != 4 or dataset.shape[1:] != IMAGE_SHAPE:
-        raise ValueError(f"dataset must be images of shape (N, 28, 28, 1) scaled to [-1, 1], got {dataset.shape}.")
+    image_shape = tuple(generator.output_shape[1:])
+    if dataset.ndim != 4 or dataset.shape[1:] != image_shape:
+        raise ValueError(f"dataset must be images of shape (N, {', '.join(map(str, image_shape))}) scaled to [-1, 1] "
+                         f"(the generator's output), got {dataset.shape}.")
     if not 1 <= batch_size <= len(dataset):
         raise ValueError(f"batch_size must be between 1 and the dataset size {len(dataset)}, got {batch_size}.")
     latent_dim = generator.input_shape[-1]
@@ -94,30 +104,61 @@ def train_gan(generator, discriminator, gan, dataset, epochs, batch_size, *, see
 
 
 # --------------------------------------------------------------------------------------------------------
-# Lesson 05: DCGAN as a keras.Model subclass
+# Image shapes: every image model of the course takes one
 # --------------------------------------------------------------------------------------------------------
-def build_dcgan_generator(latent_dim: int = 64, width: int = 32) -> keras.Model:
-    """z -> Dense to a 7x7 map -> two stride-2 transposed convolutions (7 -> 14 -> 28) -> tanh image."""
-    return keras.Sequential([
+def upsampling_plan(image_shape) -> tuple[tuple[int, int], int]:
+    """``((start_height, start_width), k)``: a DCGAN generator starts from a small map and doubles it ``k`` times.
+
+    ``k`` is the most doublings (at most 4) that lead exactly to the image from a map at least 4 pixels high and
+    wide: 28 = 7 * 2^2 (k = 2, lesson 05), 32 = 4 * 2^3 (k = 3), 64 = 4 * 2^4 (k = 4). The discriminator mirrors it.
+    """
+    height, width, _ = check_image_shape(image_shape)
+    k = 4
+    while k > 0 and (height % 2**k or width % 2**k or height // 2**k < 4 or width // 2**k < 4):
+        k -= 1
+    if k == 0:
+        raise ValueError(f"a DCGAN needs an image side that halves at least once to 4 or more pixels, got {image_shape}.")
+    return (height // 2**k, width // 2**k), k
+
+
+# --------------------------------------------------------------------------------------------------------
+# Lesson 05: DCGAN networks
+# --------------------------------------------------------------------------------------------------------
+def build_dcgan_generator(latent_dim: int = 64, width: int = 32, image_shape=IMAGE_SHAPE) -> keras.Model:
+    """z -> Dense to a small map -> stride-2 transposed convolutions that double it -> tanh image of ``image_shape``.
+
+    For 28x28 (lesson 05): a 7x7 map with ``2 * width`` channels, then 14x14 with ``width``, then the image. Larger
+    images take more doublings (:func:`upsampling_plan`), each halving the channels: 32x32 starts at 4x4 with
+    ``4 * width`` channels, 64x64 at 4x4 with ``8 * width``.
+    """
+    (h, w), k = upsampling_plan(image_shape)
+    channels = image_shape[2]
+    model = keras.Sequential([
         keras.Input((latent_dim,)),
-        layers.Dense(7 * 7 * 2 * width, use_bias=False),
+        layers.Dense(h * w * 2 ** (k - 1) * width, use_bias=False),
         layers.BatchNormalization(), layers.LeakyReLU(0.2),
-        layers.Reshape((7, 7, 2 * width)),
-        layers.Conv2DTranspose(width, 4, strides=2, padding="same", use_bias=False),
-        layers.BatchNormalization(), layers.LeakyReLU(0.2),
-        layers.Conv2DTranspose(1, 4, strides=2, padding="same", activation="tanh"),
+        layers.Reshape((h, w, 2 ** (k - 1) * width)),
     ], name="dcgan_generator")
+    for level in range(k - 2, -1, -1):   # the doublings before the last: 2^level * width channels each
+        model.add(layers.Conv2DTranspose(2 ** level * width, 4, strides=2, padding="same", use_bias=False))
+        model.add(layers.BatchNormalization())
+        model.add(layers.LeakyReLU(0.2))
+    model.add(layers.Conv2DTranspose(channels, 4, strides=2, padding="same", activation="tanh"))
+    return model
 
 
-def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2) -> keras.Model:
-    """image -> two stride-2 convolutions (28 -> 14 -> 7) -> one logit (no sigmoid: the loss takes logits)."""
-    return keras.Sequential([
-        keras.Input(IMAGE_SHAPE),
-        layers.Conv2D(width, 4, strides=2, padding="same"), layers.LeakyReLU(0.2),
-        layers.Conv2D(2 * width, 4, strides=2, padding="same"), layers.LeakyReLU(0.2),
-        layers.Flatten(), layers.Dropout(dropout),
-        layers.Dense(1),
-    ], name="dcgan_discriminator")
+def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2, image_shape=IMAGE_SHAPE) -> keras.Model:
+    """image -> stride-2 convolutions that halve it (28 -> 14 -> 7 for lesson 05) -> one logit (no sigmoid: the loss
+    takes logits). The mirror of :func:`build_dcgan_generator`: ``width``, ``2 * width``, ... channels."""
+    _, k = upsampling_plan(image_shape)
+    model = keras.Sequential([keras.Input(check_image_shape(image_shape))], name="dcgan_discriminator")
+    for level in range(k):
+        model.add(layers.Conv2D(2 ** level * width, 4, strides=2, padding="same"))
+        model.add(layers.LeakyReLU(0.2))
+    model.add(layers.Flatten())
+    model.add(layers.Dropout(dropout))
+    model.add(layers.Dense(1))
+    return model
 
 
 # The configuration lesson 05 teaches and the benchmark measures (one place, so they cannot drift apart).
@@ -126,27 +167,55 @@ LESSON_05_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout
                       "ema_decay": 0.999}
 
 
-def build_lesson_05_dcgan(settings: dict | None = None) -> "DCGAN":
+def build_lesson_05_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
     """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
     s = {**LESSON_05_SETTINGS, **(settings or {})}
-    model = DCGAN(build_dcgan_generator(s["latent_dim"], width=s["g_width"]),
-                  build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"]), ema_decay=s["ema_decay"])
+    unknown = set(s) - set(LESSON_05_SETTINGS)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(LESSON_05_SETTINGS)}.")
+    model = NonSaturatingGAN(build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape),
+                             build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape),
+                             ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])
     return model
 
 
+# --------------------------------------------------------------------------------------------------------
+# The GAN family
+# --------------------------------------------------------------------------------------------------------
 class TwoPlayerGAN(keras.Model):
-    """What every adversarial pair in the course shares: the two networks, the logit BCE, the metric trackers
-    (``d_loss``, ``g_loss``, ``d_real``, ``d_fake``) and ``compile(d_optimizer, g_optimizer, label_smoothing)``.
-    Subclasses write ``train_step`` and report through :meth:`record`."""
+    """What every adversarial pair of the course shares; a subclass writes only its two losses.
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
+    It owns the two networks, the metric trackers (``METRICS``, the subclass's names), the optimisers, the noise
+    (``keras.random`` with a ``SeedGenerator``: the same ``seed`` and data give the same training run), the weight
+    average and ``generate``. Its ``train_step`` is the two-player update: ``discriminator_steps`` updates of the
+    discriminator on a real batch and a generated one (fresh noise each), then one update of the generator, then
+    the weight average. Subclasses define :meth:`discriminator_loss` and :meth:`generator_loss`; a conditional GAN
+    also says how a batch splits into images and a condition, and how the condition reaches the networks.
+
+    ``ema_decay`` (e.g. 0.999) keeps ``ema_generator``, an exponential moving average of the generator's weights
+    (``training.update_weight_average``); :meth:`generate` and :attr:`sampler` then use the average, which smooths
+    out the oscillation of GAN training.
+    """
+
+    METRICS = ("d_loss", "g_loss")
+    discriminator_steps = 1
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, ema_decay: float | None = None,
+                 seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
+        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
+            raise ValueError(f"ema_decay must be in (0, 1) or None, got {ema_decay}.")
         self.generator, self.discriminator = generator, discriminator
-        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("d_loss", "g_loss", "d_real", "d_fake")}
+        self.latent_dim = int(generator.inputs[0].shape[-1])
+        self.trackers = {name: keras.metrics.Mean(name=name) for name in self.METRICS}
+        self.noise_seeds = keras.random.SeedGenerator(seed)
+        self.ema_decay, self.ema_generator = ema_decay, None
+        if ema_decay is not None:
+            self.ema_generator = training.weight_average_copy(generator)
+            self.ema_step = tf.Variable(0.0, trainable=False, name="ema_step")
         # The two networks arrive built, so the pair is complete. Saying so keeps Keras from building it the way it
         # does under a tf.distribute strategy: by calling it on a batch of *images*, where a GAN's call takes noise.
         self.built = True
@@ -167,62 +236,56 @@ class TwoPlayerGAN(keras.Model):
             self.trackers[name].update_state(value)
         return {name: tracker.result() for name, tracker in self.trackers.items()}
 
+    # How a batch reaches the networks. Unconditional: the batch is the images (labels, if any, are not used).
+    def split_batch(self, data):
+        """``(real_images, condition)`` of one training batch; the condition is None for an unconditional GAN."""
+        return (data[0] if isinstance(data, tuple | list) else data), None
 
-class DCGAN(TwoPlayerGAN):
-    """A GAN whose ``fit`` runs the two-player update: one discriminator step, then one generator step.
+    def generator_input(self, noise, condition):
+        return noise
 
-    ``compile(d_optimizer, g_optimizer, label_smoothing=0.1)``: the discriminator's targets for real images
-    are ``1 - label_smoothing`` (one-sided label smoothing). The generator uses the non-saturating loss
-    ``-log D(G(z))``. ``fit`` reports ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake`` (mean D output).
+    def discriminator_input(self, images, condition):
+        return images
 
-    ``ema_decay`` (e.g. 0.999) keeps ``ema_generator``, an exponential moving average of the generator's
-    weights, updated after every step: ``w_ema <- d * w_ema + (1 - d) * w``, with ``d`` warmed up as
-    ``min(ema_decay, (1 + t) / (10 + t))``. Averaging smooths out the oscillation of GAN training;
-    :meth:`generate` and :attr:`sampler` then use the average.
-    """
+    def noise(self, batch_size):
+        """A batch of generator inputs z ~ N(0, I), drawn from the model's seed generator."""
+        return keras.random.normal((batch_size, self.latent_dim), seed=self.noise_seeds)
 
-    def __init__(self, generator: keras.Model, discriminator: keras.Model, ema_decay: float | None = None, **kwargs):
-        super().__init__(generator, discriminator, **kwargs)
-        if ema_decay is not None and not 0.0 < ema_decay < 1.0:
-            raise ValueError(f"ema_decay must be in (0, 1) or None, got {ema_decay}.")
-        self.ema_decay, self.ema_generator = ema_decay, None
-        if ema_decay is not None:
-            self.ema_generator = keras.models.clone_model(generator)
-            self.ema_generator.set_weights(generator.get_weights())
-            self.ema_step = tf.Variable(0.0, trainable=False, name="ema_step")
-        self.latent_dim = generator.input_shape[-1]
+    # The losses: what a subclass writes.
+    def discriminator_loss(self, real_output, fake_output, real_images, fake_images, condition):
+        """``(loss, logs)``: the discriminator's loss and the values ``fit`` reports about it."""
+        raise NotImplementedError
+
+    def generator_loss(self, fake_output):
+        raise NotImplementedError
+
+    def train_step(self, data):
+        real_images, condition = self.split_batch(data)
+        real_images = tf.convert_to_tensor(real_images, dtype=tf.float32)
+        batch_size = tf.shape(real_images)[0]
+        # 1. the discriminator: tell the real batch from a generated one
+        for _ in range(self.discriminator_steps):
+            with tf.GradientTape() as tape:
+                fake_images = self.generator(self.generator_input(self.noise(batch_size), condition), training=True)
+                real_output = self.discriminator(self.discriminator_input(real_images, condition), training=True)
+                fake_output = self.discriminator(self.discriminator_input(fake_images, condition), training=True)
+                d_loss, logs = self.discriminator_loss(real_output, fake_output, real_images, fake_images, condition)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        # 2. the generator, with fresh noise: make the discriminator take its images for real ones
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.generator_input(self.noise(batch_size), condition), training=True)
+            g_loss = self.generator_loss(self.discriminator(self.discriminator_input(fake_images, condition),
+                                                            training=True))
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        # 3. the running average of the generator's weights
+        if self.ema_generator is not None:
+            training.update_weight_average(self.ema_generator, self.generator, self.ema_decay, self.ema_step)
+        return self.record(g_loss=g_loss, **logs)
 
     def call(self, z, training=False):
         return self.generator(z, training=training)
-
-    def train_step(self, real_images):
-        if isinstance(real_images, tuple):  # a (images, labels) dataset: the labels are not used
-            real_images = real_images[0]
-        batch_size = tf.shape(real_images)[0]
-        noise = tf.random.normal((batch_size, self.latent_dim))
-        # 1. the discriminator: real -> 1 - smoothing, generated -> 0
-        with tf.GradientTape() as tape:
-            fake_images = self.generator(noise, training=True)
-            real_logits = self.discriminator(real_images, training=True)
-            fake_logits = self.discriminator(fake_images, training=True)
-            d_loss = (self.bce(tf.ones_like(real_logits) * (1.0 - self.label_smoothing), real_logits)
-                      + self.bce(tf.zeros_like(fake_logits), fake_logits))
-        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-        # 2. the generator: make the discriminator say "real" (non-saturating loss)
-        noise = tf.random.normal((batch_size, self.latent_dim))
-        with tf.GradientTape() as tape:
-            fake_logits_g = self.discriminator(self.generator(noise, training=True), training=True)
-            g_loss = self.bce(tf.ones_like(fake_logits_g), fake_logits_g)
-        grads = tape.gradient(g_loss, self.generator.trainable_variables)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-        if self.ema_generator is not None:  # 3. the running average of the generator's weights
-            decay = tf.minimum(self.ema_decay, (1.0 + self.ema_step) / (10.0 + self.ema_step))
-            for average, current in zip(self.ema_generator.weights, self.generator.weights):
-                average.assign(decay * average + (1.0 - decay) * current)
-            self.ema_step.assign_add(1.0)
-        return self.record(d_loss=d_loss, g_loss=g_loss, d_real=tf.reduce_mean(tf.sigmoid(real_logits)),
-                           d_fake=tf.reduce_mean(tf.sigmoid(fake_logits)))
 
     @property
     def sampler(self) -> keras.Model:
@@ -233,6 +296,31 @@ class DCGAN(TwoPlayerGAN):
         """n images in [-1, 1] from fixed noise (the same seed gives the same images), drawn by :attr:`sampler`."""
         noise = tf.random.stateless_normal((n, self.latent_dim), seed=(seed, 0))
         return self.sampler(noise, training=False).numpy()
+
+
+class NonSaturatingGAN(TwoPlayerGAN):
+    """The GAN of Goodfellow et al. (2014) as it is trained in practice, with logits and one-sided label smoothing.
+
+    The discriminator minimises the binary cross-entropy of real images against the target ``1 - label_smoothing``
+    and of generated images against 0; the generator minimises the non-saturating loss ``-log D(G(z))``.
+    ``fit`` reports ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake`` (the mean of D's output on each). Lesson 05's
+    DCGAN is this trainer with convolutional networks (:func:`build_lesson_05_dcgan`); lesson 06 uses it for points.
+    """
+
+    METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
+
+    def __init__(self, generator: keras.Model, discriminator: keras.Model, **kwargs):
+        super().__init__(generator, discriminator, **kwargs)
+        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def discriminator_loss(self, real_logits, fake_logits, real_images, fake_images, condition):
+        d_loss = (self.bce(tf.ones_like(real_logits) * (1.0 - self.label_smoothing), real_logits)
+                  + self.bce(tf.zeros_like(fake_logits), fake_logits))
+        return d_loss, {"d_loss": d_loss, "d_real": tf.reduce_mean(tf.sigmoid(real_logits)),
+                        "d_fake": tf.reduce_mean(tf.sigmoid(fake_logits))}
+
+    def generator_loss(self, fake_logits):
+        return self.bce(tf.ones_like(fake_logits), fake_logits)
 
 
 def fixed_noise(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:

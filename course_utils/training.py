@@ -9,6 +9,7 @@ from pathlib import Path
 import keras
 import matplotlib.pyplot as plt
 import numpy as np
+import tensorflow as tf
 
 from . import plotting
 
@@ -57,13 +58,22 @@ class Timer:
         return False
 
 
-def progress(iterable, total=None, desc=None, enabled=True):
-    """A progress bar (tqdm, fitting notebooks and terminals) around any iterable."""
-    if not enabled:
-        return iterable
-    from tqdm.auto import tqdm
+def weight_average_copy(network: keras.Model) -> keras.Model:
+    """A copy of ``network`` holding the same weights: the start of an exponential moving average of them."""
+    average = keras.models.clone_model(network)
+    average.set_weights(network.get_weights())
+    return average
 
-    return tqdm(iterable, total=total, desc=desc)
+
+def update_weight_average(average: keras.Model, network: keras.Model, decay: float, step: tf.Variable) -> None:
+    """One step of the exponential moving average of ``network``'s weights, kept in ``average``:
+    ``w_avg <- d * w_avg + (1 - d) * w`` with ``d = min(decay, (1 + t) / (10 + t))`` and ``t = step``, then
+    ``step += 1``. The warm-up keeps the first steps from being averaged with the random initial weights for long.
+    The GANs (``gan.TwoPlayerGAN``) and the diffusion model (``diffusion.DiffusionModel``) draw with the average."""
+    d = tf.minimum(decay, (1.0 + step) / (10.0 + step))
+    for averaged, current in zip(average.weights, network.weights):
+        averaged.assign(d * averaged + (1.0 - d) * current)
+    step.assign_add(1.0)
 
 
 class SampleGridCallback(keras.callbacks.Callback):

@@ -23,6 +23,8 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from .datasets import check_image_shape
+
 IMAGE_SHAPE = (28, 28, 1)
 
 
@@ -56,14 +58,15 @@ def _check_sizes(latent_dim: int, n_classes: int, hidden):
         raise ValueError(f"hidden must be a sequence of positive layer widths, e.g. (512, 256), got {hidden!r}.")
 
 
-def build_encoder(latent_dim: int = 16, n_classes: int = 0, hidden=(512, 256)) -> keras.Model:
-    """image (28, 28, 1) in [0, 1] [+ one-hot label] -> ``[z_mean, z_log_var]``, each (latent_dim,).
+def build_encoder(latent_dim: int = 16, n_classes: int = 0, hidden=(512, 256), image_shape=IMAGE_SHAPE) -> keras.Model:
+    """image of ``image_shape`` ((28, 28, 1) by default) in [0, 1] [+ one-hot label] -> ``[z_mean, z_log_var]``,
+    each (latent_dim,).
 
     A multilayer perceptron, as in Kingma & Welling (2014) and Burda et al. (2016): on a CPU it trains many
     times faster than a convolutional encoder of the same quality. The conditional version concatenates the
     one-hot label to the flattened image."""
     _check_sizes(latent_dim, n_classes, hidden)
-    image = keras.Input(IMAGE_SHAPE, name="image")
+    image = keras.Input(check_image_shape(image_shape), name="image")
     h = layers.Flatten()(image)
     inputs = [image]
     if n_classes:
@@ -78,9 +81,10 @@ def build_encoder(latent_dim: int = 16, n_classes: int = 0, hidden=(512, 256)) -
                        name="conditional_encoder" if n_classes else "encoder")
 
 
-def build_decoder(latent_dim: int = 16, n_classes: int = 0, hidden=(256, 512)) -> keras.Model:
-    """z (latent_dim,) [+ one-hot label] -> Bernoulli logits (28, 28, 1): the encoder's mirror image."""
+def build_decoder(latent_dim: int = 16, n_classes: int = 0, hidden=(256, 512), image_shape=IMAGE_SHAPE) -> keras.Model:
+    """z (latent_dim,) [+ one-hot label] -> Bernoulli logits of ``image_shape``: the encoder's mirror image."""
     _check_sizes(latent_dim, n_classes, hidden)
+    image_shape = check_image_shape(image_shape)
     z = keras.Input((latent_dim,), name="z")
     inputs, h = [z], z
     if n_classes:
@@ -89,7 +93,7 @@ def build_decoder(latent_dim: int = 16, n_classes: int = 0, hidden=(256, 512)) -
         h = layers.Concatenate()([z, label])
     for width in hidden:
         h = layers.Dense(width, activation="relu")(h)
-    logits = layers.Reshape(IMAGE_SHAPE, name="logits")(layers.Dense(28 * 28)(h))
+    logits = layers.Reshape(image_shape, name="logits")(layers.Dense(int(np.prod(image_shape)))(h))
     return keras.Model(inputs if n_classes else z, logits, name="conditional_decoder" if n_classes else "decoder")
 
 
@@ -141,7 +145,9 @@ class VAE(keras.Model):
         self.beta = _check_beta(beta)
         self.dynamic_binarization = bool(dynamic_binarization)
         self.sampling = Sampling(seed=seed)
+        self.binarization_seeds = keras.random.SeedGenerator(None if seed is None else seed + 1)
         self.latent_dim = int(decoder.inputs[0].shape[-1])
+        self.image_shape = tuple(encoder.inputs[0].shape[1:])
         self.trackers = {name: keras.metrics.Mean(name=name) for name in ("loss", "reconstruction", "kl")}
 
     @property
@@ -172,7 +178,7 @@ class VAE(keras.Model):
     def _binarized(self, data):
         """The batch with its images binarised afresh (each pixel 1 with probability its grey level), labels kept."""
         def binary(x):
-            return tf.cast(tf.random.uniform(tf.shape(x)) < x, x.dtype)
+            return tf.cast(keras.random.uniform(tf.shape(x), seed=self.binarization_seeds) < x, x.dtype)
         return (binary(data[0]),) + tuple(data[1:]) if isinstance(data, tuple) else binary(data)
 
     def train_step(self, data):
@@ -195,7 +201,7 @@ class VAE(keras.Model):
     # NumPy conveniences for the lessons
     def encode(self, images, batch_size: int = 500):
         """``(z_mean, z_log_var)`` as NumPy arrays for images in [0, 1]."""
-        return self.encoder.predict(_images(images), batch_size=batch_size, verbose=0)
+        return self.encoder.predict(_images(images, self.image_shape), batch_size=batch_size, verbose=0)
 
     def decode(self, z, batch_size: int = 500) -> np.ndarray:
         """Decoder means (pixel probabilities in [0, 1]) for latent codes ``z`` of shape (N, latent_dim)."""
@@ -208,11 +214,19 @@ class VAE(keras.Model):
 
     def negative_elbo(self, images, seed: int = 0, batch_size: int = 500) -> dict:
         """Mean ``loss`` / ``reconstruction`` / ``kl`` in nats per image over images in [0, 1] (one z each)."""
-        return self._evaluate_terms(_images(images), None, seed, batch_size)
+        return self._evaluate_terms(_images(images, self.image_shape), None, seed, batch_size)
 
     def _evaluate_terms(self, x, y, seed, batch_size) -> dict:
-        keras.utils.set_random_seed(seed)
-        return {k: float(v) for k, v in self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True).items()}
+        """``evaluate`` with the sampling layer's noise started from ``seed``, then put back where training left it:
+        the same seed gives the same numbers, and nothing else in the process is reseeded."""
+        state = self.sampling.seed_generator.state
+        saved = keras.ops.convert_to_numpy(state.value)
+        state.assign(np.array([seed, 0], dtype=saved.dtype))
+        try:
+            logs = self.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+        finally:
+            state.assign(saved)
+        return {k: float(v) for k, v in logs.items()}
 
 
 class ConditionalVAE(VAE):
@@ -246,7 +260,7 @@ class ConditionalVAE(VAE):
         return np.eye(self.n_classes, dtype=np.float32)[labels.astype(int)]
 
     def encode(self, images, labels, batch_size: int = 500):
-        return self.encoder.predict([_images(images), self._one_hot(labels)], batch_size=batch_size, verbose=0)
+        return self.encoder.predict([_images(images, self.image_shape), self._one_hot(labels)], batch_size=batch_size, verbose=0)
 
     def decode(self, z, labels, batch_size: int = 500) -> np.ndarray:
         z = _latents(z, self.latent_dim)
@@ -264,15 +278,16 @@ class ConditionalVAE(VAE):
     def negative_elbo(self, images, labels=None, seed: int = 0, batch_size: int = 500) -> dict:
         if labels is None:
             raise ValueError("ConditionalVAE.negative_elbo needs the labels of the images.")
-        return self._evaluate_terms(_images(images), np.asarray(labels), seed, batch_size)
+        return self._evaluate_terms(_images(images, self.image_shape), np.asarray(labels), seed, batch_size)
 
 
-def _images(images) -> np.ndarray:
+def _images(images, image_shape=IMAGE_SHAPE) -> np.ndarray:
     images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 3:
+    if images.ndim == 3 and image_shape[-1] == 1:
         images = images[..., None]
-    if images.shape[1:] != IMAGE_SHAPE:
-        raise ValueError(f"images must have shape (N, 28, 28, 1) with values in [0, 1], got {images.shape}.")
+    if images.shape[1:] != tuple(image_shape):
+        raise ValueError(f"images must have shape (N, {', '.join(map(str, image_shape))}) (the encoder's input) with "
+                         f"values in [0, 1], got {images.shape}.")
     if images.size and (images.min() < 0 or images.max() > 1):
         raise ValueError("VAE images must be in [0, 1] (datasets.to_zero_one), not [-1, 1] or 0..255.")
     return images
@@ -301,7 +316,7 @@ def importance_weighted_log_likelihood(vae: VAE, images, k: int = 100, seed: int
         raise ValueError("importance_weighted_log_likelihood is written for the unconditional VAE.")
     if int(k) != k or k < 1:
         raise ValueError(f"k must be a positive integer number of samples, got {k!r}.")
-    x_all = _images(images)
+    x_all = _images(images, vae.image_shape)
     rng = np.random.default_rng(seed)
     log_2pi = math.log(2 * math.pi)
     out = []

@@ -5,10 +5,10 @@
   :class:`ModeCoverageCallback` to record both during ``fit``.
 * Small fully-connected networks for 2-D points: :func:`build_mlp_generator`, :func:`build_mlp_critic`
   (``spectral_norm=True`` wraps every Dense layer in ``keras.layers.SpectralNormalization``: the SN-GAN
-  discriminator of Miyato et al. 2018, trained with ``course_utils.gan.DCGAN``'s non-saturating loss).
-* WGAN-GP (Gulrajani et al. 2017): :func:`gradient_penalty` and :class:`WGANGP`, a ``keras.Model`` subclass
-  with its own ``compile`` and ``train_step`` (the style of ``course_utils.gan.DCGAN``). Both are
-  shape-agnostic: the same code trains on 2-D points and on 28x28x1 images.
+  discriminator of Miyato et al. 2018, trained with ``course_utils.gan.NonSaturatingGAN``'s loss).
+* WGAN-GP (Gulrajani et al. 2017): :func:`gradient_penalty` and :class:`WGANGP`, a member of the course's GAN
+  family (``course_utils.gan.TwoPlayerGAN``) that writes only its losses and its ``compile``. Both are
+  shape-agnostic: the same code trains on 2-D points and on images.
 """
 from __future__ import annotations
 
@@ -18,6 +18,8 @@ import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
+
+from .gan import TwoPlayerGAN
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -139,19 +141,20 @@ def _check_same_shape(real, fake):
                          f"{tuple(fake.shape)}: does the generator's output match the data?")
 
 
-def gradient_penalty(critic, real, fake):
+def gradient_penalty(critic, real, fake, seed=None):
     """The WGAN-GP penalty E[(||grad_x C(x_hat)||_2 - 1)^2] on random interpolates between real and fake.
 
     ``x_hat = alpha * real + (1 - alpha) * fake`` with one ``alpha ~ Uniform(0, 1)`` per example, broadcast
     over that example's other dimensions (a point's 2 coordinates, an image's 28x28x1 pixels). The norm is
     ``sqrt(sum(g^2) + 1e-12)``: the plain ``sqrt`` has an infinite derivative at 0 and would turn a zero
-    gradient (e.g. where real == fake) into NaN gradients for the critic.
+    gradient (e.g. where real == fake) into NaN gradients for the critic. ``seed`` (an int or a
+    ``keras.random.SeedGenerator``, as :class:`WGANGP` passes) makes the alphas repeatable.
     """
     real, fake = tf.convert_to_tensor(real, tf.float32), tf.convert_to_tensor(fake, tf.float32)
     _check_same_shape(real, fake)
     batch_size = tf.shape(real)[0]
     alpha_shape = tf.concat([[batch_size], tf.ones([tf.rank(real) - 1], tf.int32)], axis=0)
-    alpha = tf.random.uniform(alpha_shape, 0.0, 1.0)          # uniform, NOT normal (keras-io #143)
+    alpha = keras.random.uniform(alpha_shape, 0.0, 1.0, seed=seed)   # uniform, NOT normal (keras-io #143)
     interpolates = alpha * real + (1.0 - alpha) * fake
     with tf.GradientTape() as tape:
         tape.watch(interpolates)
@@ -162,7 +165,7 @@ def gradient_penalty(critic, real, fake):
     return tf.reduce_mean(tf.square(norms - 1.0))
 
 
-class WGANGP(keras.Model):
+class WGANGP(TwoPlayerGAN):
     """Wasserstein GAN with gradient penalty: ``critic_steps`` critic updates, then one generator update.
 
     ``compile(c_optimizer, g_optimizer, gp_weight=10.0, critic_steps=5)``. The critic minimises
@@ -170,67 +173,51 @@ class WGANGP(keras.Model):
     ``c_loss``, ``g_loss``, ``gp`` and ``wasserstein`` (``E[C(real)] - E[C(fake)]``, the critic's estimate of
     the Wasserstein-1 distance, up to its Lipschitz constant). Each critic step reuses the batch of real
     samples with fresh noise (as in keras-io's example). Works for any sample shape: points or images.
+    The training step itself is the family's (``gan.TwoPlayerGAN.train_step``); this class writes the losses.
     """
 
+    METRICS = ("c_loss", "g_loss", "gp", "wasserstein")
+
     def __init__(self, generator: keras.Model, critic: keras.Model, **kwargs):
-        super().__init__(**kwargs)
         g_out, c_in = tuple(generator.output_shape[1:]), tuple(critic.input_shape[1:])
         if g_out != c_in:
             raise ValueError(f"the generator makes samples of shape {g_out} but the critic reads {c_in}; "
                              "build them for the same data shape.")
-        self.generator, self.critic = generator, critic
-        self.latent_dim = generator.input_shape[-1]
-        self.trackers = {name: keras.metrics.Mean(name=name) for name in ("c_loss", "g_loss", "gp", "wasserstein")}
-        self.built = True   # both networks arrive built (see course_utils.gan.TwoPlayerGAN: tf.distribute would call it on images)
+        super().__init__(generator, critic, **kwargs)
+        self.penalty_seeds = keras.random.SeedGenerator(None if kwargs.get("seed") is None else kwargs["seed"] + 1)
+
+    @property
+    def critic(self) -> keras.Model:
+        """The discriminator, by its WGAN name: it scores samples, it does not classify them."""
+        return self.discriminator
 
     def compile(self, c_optimizer, g_optimizer, gp_weight: float = 10.0, critic_steps: int = 5, **kwargs):
-        super().compile(**kwargs)
         if int(critic_steps) != critic_steps or critic_steps < 1:
             raise ValueError(f"critic_steps must be a whole number >= 1 (critic updates per generator update), "
                              f"got {critic_steps}.")
         if gp_weight < 0:
             raise ValueError(f"gp_weight must be >= 0 (the paper uses 10), got {gp_weight}.")
-        self.c_optimizer, self.g_optimizer = c_optimizer, g_optimizer
-        self.gp_weight, self.critic_steps = float(gp_weight), int(critic_steps)
+        super().compile(c_optimizer, g_optimizer, **kwargs)
+        self.gp_weight, self.discriminator_steps = float(gp_weight), int(critic_steps)
 
     @property
-    def metrics(self):
-        return list(self.trackers.values())
+    def critic_steps(self) -> int:
+        return self.discriminator_steps
 
-    def call(self, z, training=False):
-        return self.generator(z, training=training)
-
-    def train_step(self, real):
-        if isinstance(real, tuple):  # a (samples, labels) dataset: the labels are not used
-            real = real[0]
-        real = tf.cast(real, tf.float32)
+    def split_batch(self, data):
+        real, condition = super().split_batch(data)
         if tuple(real.shape[1:]) != tuple(self.critic.input_shape[1:]):
             raise ValueError(f"the data has samples of shape {tuple(real.shape[1:])} but the critic reads "
                              f"{tuple(self.critic.input_shape[1:])}.")
-        batch_size = tf.shape(real)[0]
-        # 1. the critic, critic_steps times: score real high, fake low, with a gradient norm near 1
-        for _ in range(self.critic_steps):
-            noise = tf.random.normal((batch_size, self.latent_dim))
-            with tf.GradientTape() as tape:
-                fake = self.generator(noise, training=True)
-                real_scores = self.critic(real, training=True)
-                fake_scores = self.critic(fake, training=True)
-                wasserstein = tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
-                gp = gradient_penalty(self.critic, real, fake)
-                c_loss = -wasserstein + self.gp_weight * gp
-            grads = tape.gradient(c_loss, self.critic.trainable_variables)
-            self.c_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
-        # 2. the generator: raise the critic's score of its samples
-        noise = tf.random.normal((batch_size, self.latent_dim))
-        with tf.GradientTape() as tape:
-            g_loss = -tf.reduce_mean(self.critic(self.generator(noise, training=True), training=True))
-        grads = tape.gradient(g_loss, self.generator.trainable_variables)
-        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-        for name, value in (("c_loss", c_loss), ("g_loss", g_loss), ("gp", gp), ("wasserstein", wasserstein)):
-            self.trackers[name].update_state(value)
-        return {name: tracker.result() for name, tracker in self.trackers.items()}
+        return tf.cast(real, tf.float32), condition
 
-    def generate(self, n: int, seed: int = 0) -> np.ndarray:
-        """n samples from fixed noise (the same seed gives the same samples)."""
-        noise = tf.random.stateless_normal((n, self.latent_dim), seed=(seed, 0))
-        return self.generator(noise, training=False).numpy()
+    def discriminator_loss(self, real_scores, fake_scores, real, fake, condition):
+        """Score real high, fake low, with a gradient norm near 1 between them."""
+        wasserstein = tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
+        gp = gradient_penalty(self.critic, real, fake, seed=self.penalty_seeds)
+        c_loss = -wasserstein + self.gp_weight * gp
+        return c_loss, {"c_loss": c_loss, "gp": gp, "wasserstein": wasserstein}
+
+    def generator_loss(self, fake_scores):
+        """Raise the critic's score of the generator's samples."""
+        return -tf.reduce_mean(fake_scores)

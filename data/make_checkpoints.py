@@ -137,7 +137,7 @@ def lesson06(job):
             model.compile(keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.9), keras.optimizers.Adam(1e-3, beta_1=0.0, beta_2=0.9),
                           gp_weight=10.0, critic_steps=5, steps_per_execution=25)
         else:
-            model = gan.DCGAN(wgan.build_mlp_generator(latent_dim), wgan.build_mlp_critic(spectral_norm=name == "sn_gan"))
+            model = gan.NonSaturatingGAN(wgan.build_mlp_generator(latent_dim), wgan.build_mlp_critic(spectral_norm=name == "sn_gan"))
             model.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5), steps_per_execution=25)
         coverage = wgan.ModeCoverageCallback(**metric)
         start = time.perf_counter()

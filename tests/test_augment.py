@@ -80,7 +80,7 @@ def test_layer_augments_in_training_only_and_every_discriminator_call():
     keras.utils.set_random_seed(0)
     CountingAugment.calls = 0
     discriminator = keras.Sequential([keras.Input((28, 28, 1)), CountingAugment(seed=0), gan.build_dcgan_discriminator(width=8)])
-    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=8), discriminator)
+    model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=8, width=8), discriminator)
     model.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), run_eagerly=True)
     before = [w.copy() for w in model.generator.get_weights()]
     logs = model.fit(images(16), batch_size=8, epochs=1, verbose=0, shuffle=False).history
@@ -120,7 +120,7 @@ def test_dcgan_with_diffaugment_trains_under_a_distribution_strategy():
     strategy = tf.distribute.MirroredStrategy()
     with strategy.scope():
         discriminator = keras.Sequential([keras.Input((28, 28, 1)), augment.DiffAugment(seed=0), gan.build_dcgan_discriminator(width=8)])
-        model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=8), discriminator, ema_decay=0.99)
+        model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=8, width=8), discriminator, ema_decay=0.99)
         model.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3))
     before = [w.copy() for w in model.generator.get_weights()]
     logs = model.fit(tf.data.Dataset.from_tensor_slices(images(32)).batch(16), epochs=1, verbose=0).history

@@ -74,8 +74,10 @@ def test_denoiser_shapes_and_bad_shapes():
     out = net([np.zeros((3, 28, 28, 1), np.float32), np.array([1, 5, 9], np.int32)])
     assert out.shape == (3, 28, 28, 1)
     np.testing.assert_array_equal(out.numpy(), 0.0)  # zero-initialised last layer: "no noise" at first
-    with pytest.raises(ValueError, match="sized for"):
-        diffusion.build_denoiser(image_shape=(32, 32, 3))
+    with pytest.raises(ValueError, match="divisible by 4"):
+        diffusion.build_denoiser(image_shape=(30, 30, 3))
+    with pytest.raises(ValueError, match="1 \\(grey\\) or 3"):
+        diffusion.build_denoiser(image_shape=(32, 32, 4))
     with pytest.raises(ValueError, match="multiples of 8"):
         diffusion.build_denoiser(widths=(12, 16))
 

@@ -70,7 +70,7 @@ def test_dcgan_losses_have_the_right_values(smoothing):
     """With D = 1/2 everywhere: d_loss = BCE(1-s, 1/2) + BCE(0, 1/2) = 2 log 2; g_loss = log 2 (non-saturating).
     (With D = 1/2, BCE(t, 1/2) = log 2 for any target t, so smoothing must not change the value.)"""
     discriminator = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), ConstantLogit()])
-    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), discriminator)
+    model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=4, width=4), discriminator)
     model.compile(keras.optimizers.SGD(0.0), keras.optimizers.SGD(0.0), label_smoothing=smoothing)
     logs = model.train_step(tiny_images(8))
     assert abs(float(logs["d_loss"]) - 2 * np.log(2)) < 1e-5
@@ -80,7 +80,7 @@ def test_dcgan_losses_have_the_right_values(smoothing):
 
 def test_dcgan_fit_moves_both_networks_and_generates_reproducibly():
     keras.utils.set_random_seed(0)
-    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=4), gan.build_dcgan_discriminator(width=4))
+    model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=8, width=4), gan.build_dcgan_discriminator(width=4))
     model.compile(keras.optimizers.Adam(1e-3, beta_1=0.5), keras.optimizers.Adam(1e-3, beta_1=0.5), label_smoothing=0.1)
     g_before = [w.copy() for w in model.generator.get_weights()]
     d_before = [w.copy() for w in model.discriminator.get_weights()]
@@ -93,7 +93,7 @@ def test_dcgan_fit_moves_both_networks_and_generates_reproducibly():
 
 
 def test_dcgan_rejects_bad_label_smoothing():
-    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4))
+    model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4))
     with pytest.raises(ValueError, match="label_smoothing"):
         model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), label_smoothing=0.7)
 
@@ -114,7 +114,7 @@ def test_lesson_05_dcgan_uses_its_settings():
 def test_dcgan_ema_generator_follows_the_formula():
     """After step t = 0 the warmed-up decay is min(d, 1/10) = 0.1: w_ema = 0.1 * w_before + 0.9 * w_after."""
     keras.utils.set_random_seed(0)
-    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=8, width=4), gan.build_dcgan_discriminator(width=4),
+    model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=8, width=4), gan.build_dcgan_discriminator(width=4),
                       ema_decay=0.999)
     model.compile(keras.optimizers.Adam(1e-2, beta_1=0.5), keras.optimizers.Adam(1e-2, beta_1=0.5))
     before = [w.numpy().copy() for w in model.generator.weights]
@@ -130,7 +130,7 @@ def test_dcgan_ema_generator_follows_the_formula():
 
 
 def test_dcgan_without_ema_samples_from_the_generator_and_rejects_bad_decay():
-    model = gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4))
+    model = gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4))
     assert model.sampler is model.generator and model.ema_generator is None
     with pytest.raises(ValueError, match="ema_decay"):
-        gan.DCGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4), ema_decay=1.0)
+        gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4), ema_decay=1.0)

@@ -65,9 +65,24 @@ def test_sample_grid_callback_collects_frames(tmp_path):
         training.SampleGridCallback(sample_fn, noise, every=0)
 
 
-def test_progress_passthrough():
-    assert list(training.progress(range(3), enabled=False)) == [0, 1, 2]
-    assert list(training.progress(range(3), desc="x")) == [0, 1, 2]
+def test_the_weight_average_follows_the_formula_with_its_warm_up():
+    import keras
+    import tensorflow as tf
+
+    network = keras.Sequential([keras.Input((2,)), keras.layers.Dense(3)])
+    average, step = training.weight_average_copy(network), tf.Variable(0.0)
+    start = [w.copy() for w in network.get_weights()]
+    np.testing.assert_array_equal(average.get_weights()[0], start[0])            # starts as a copy
+    network.set_weights([w + 1.0 for w in start])
+    training.update_weight_average(average, network, decay=0.999, step=step)    # t = 0: d = min(0.999, 1/10)
+    for got, before in zip(average.get_weights(), start):
+        np.testing.assert_allclose(got, 0.1 * before + 0.9 * (before + 1.0), rtol=1e-6)
+    assert float(step.numpy()) == 1.0
+    step.assign(1e6)                                                              # late: d = decay
+    before_update = [w.copy() for w in average.get_weights()]
+    training.update_weight_average(average, network, decay=0.5, step=step)
+    for got, before, now in zip(average.get_weights(), before_update, network.get_weights()):
+        np.testing.assert_allclose(got, 0.5 * before + 0.5 * now, rtol=1e-6)
 
 
 def test_time_budget_stops_fit():
