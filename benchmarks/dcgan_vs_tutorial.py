@@ -5,6 +5,9 @@ The tutorial configuration (tensorflow.org/tutorials/generative/dcgan): generato
 Conv2DTranspose 128 (5x5, stride 1) -> 64 (5x5, stride 2) -> 1 (5x5, stride 2, tanh), batch norm and
 LeakyReLU; discriminator Conv2D 64 -> 128 (5x5, stride 2) with dropout 0.3; Adam(1e-4) for both; batch 256.
 
+Lesson 05's model is taken from its recipe (``course_utils.recipes.LESSON_05``: the same settings, builder, weight
+average and training as the lesson), so the benchmark measures the model the lesson samples from.
+
 Prints, for each: training steps, images per second, and the course's quality score
 (classifier-feature Fréchet distance, classes covered, classifier confidence, from course_utils),
 plus the real-vs-real floor. Usage:
@@ -27,9 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils import classifier, datasets, gan, training  # noqa: E402
+from course_utils import classifier, datasets, gan, recipes, training  # noqa: E402
 
-LESSON_05 = {key: gan.LESSON_05_SETTINGS[key] for key in ("batch_size", "learning_rate", "beta_1", "label_smoothing")}
 TUTORIAL = {"batch_size": 256, "learning_rate": 1e-4, "beta_1": 0.9, "label_smoothing": 0.0}
 
 
@@ -53,22 +55,20 @@ def tutorial_discriminator() -> keras.Model:
     ], name="tutorial_discriminator")
 
 
-def lesson_05_models():
-    arch = gan.LESSON_05_SETTINGS
-    return (gan.build_dcgan_generator(arch["latent_dim"], width=arch["g_width"]),
-            gan.build_dcgan_discriminator(width=arch["d_width"], dropout=arch["d_dropout"]))
-
-
-def train_for(seconds, generator, discriminator, settings, images, seed=0):
-    training.set_seed(seed)
-    model = gan.NonSaturatingGAN(generator, discriminator)
+def build_tutorial_model(settings, image_shape=(28, 28, 1)) -> gan.NonSaturatingGAN:
+    """The TensorFlow tutorial's networks and optimiser settings, trained by the course's two-player step (no weight
+    average: the tutorial has none)."""
+    model = gan.NonSaturatingGAN(tutorial_generator(), tutorial_discriminator())
     model.compile(keras.optimizers.Adam(settings["learning_rate"], beta_1=settings["beta_1"]),
                   keras.optimizers.Adam(settings["learning_rate"], beta_1=settings["beta_1"]),
                   label_smoothing=settings["label_smoothing"])
-    budget = training.TimeBudget(seconds)
-    data = datasets.make_dataset(images, batch_size=settings["batch_size"])
-    model.fit(data, epochs=100_000, verbose=0, callbacks=[budget])
-    return model, budget
+    return model
+
+
+# Both trained the same way, by Recipe.train (a TimeBudget on shuffled batches of the recipe's batch size).
+TUTORIAL_RECIPE = recipes.Recipe(name="TF tutorial DCGAN", lesson="benchmark", settings=TUTORIAL,
+                                 builder=build_tutorial_model, budget_seconds={}, checkpoint="")
+CONFIGURATIONS = {"lesson 05 DCGAN": recipes.LESSON_05, "TF tutorial DCGAN": TUTORIAL_RECIPE}
 
 
 def main() -> None:
@@ -88,14 +88,15 @@ def main() -> None:
     print(f"real vs real floor: Fréchet distance {floor['frechet_distance']:.2f}, confidence {floor['confidence']:.3f}")
 
     results = {}
-    configurations = {"lesson 05 DCGAN": (lesson_05_models(), LESSON_05),
-                      "TF tutorial DCGAN": ((tutorial_generator(), tutorial_discriminator()), TUTORIAL)}
-    for name, ((generator, discriminator), settings) in configurations.items():
-        model, budget = train_for(args.seconds, generator, discriminator, settings, images)
+    for name, recipe in CONFIGURATIONS.items():
+        training.set_seed(0)
+        model = recipe.build()
+        budget, _ = recipe.train(model, images, seconds=args.seconds)
+        batch_size = recipe.settings["batch_size"]
         report = classifier.quality_report(judge, model.generate(args.samples, seed=1), reference)
         results[name] = {"steps": budget.steps, "seconds": round(budget.elapsed, 1),
                          "load_average_1min": round(os.getloadavg()[0], 2),  # > cores means the CPU was shared
-                         "images_per_second": round(budget.steps * settings["batch_size"] / budget.elapsed, 1),
+                         "images_per_second": round(budget.steps * batch_size / budget.elapsed, 1),
                          "frechet_distance": round(report["frechet_distance"], 2),
                          "classes_covered": report["classes_covered"], "confidence": round(report["confidence"], 3)}
         print(f"{name:>18}: " + ", ".join(f"{k} {v}" for k, v in results[name].items()), flush=True)

@@ -114,12 +114,32 @@ def load(name: str, directory: str | Path | None = None) -> keras.Model:
     return _with_dtype(stored, "float32")
 
 
-def load_weights_into(target: keras.Model, name: str, directory: str | Path | None = None) -> dict:
+def check_settings(name: str, entry: dict, settings: dict) -> None:
+    """Refuse a checkpoint whose recorded settings differ from ``settings`` (a lesson's recipe), naming the setting.
+
+    Weight shapes alone do not tell: a changed learning rate, label smoothing or weight-average decay makes a
+    model of the same shape that was trained differently, and its loaded numbers would not be the recipe's."""
+    recorded = entry.get("settings") or {}
+    for key, value in settings.items():
+        expected = json.loads(json.dumps(value))   # as the manifest stores it: tuples become lists
+        if key not in recorded or recorded[key] != expected:
+            found = f"{key}={recorded[key]!r}" if key in recorded else f"no {key!r} setting"
+            raise CheckpointError(
+                f"The checkpoint {name!r} was trained with {found}, but the model's recipe now has {key}={expected!r}: "
+                f"its weights belong to another model. Remake it with `python data/make_checkpoints.py --only "
+                f"lesson{entry.get('lesson', 'NN')}`, or train instead of loading (unset COURSE_TRAINING).")
+
+
+def load_weights_into(target: keras.Model, name: str, directory: str | Path | None = None,
+                      settings: dict | None = None) -> dict:
     """Copy the weights of checkpoint ``name`` into ``target``, a freshly built model of the lesson (for example
-    ``model.decoder`` of ``vae.build_lesson_08_vae()``). Returns the checkpoint's manifest entry (steps, seconds,
-    history of the run that made it)."""
-    source = load(name, directory)
+    ``model.decoder`` of ``vae.build_lesson_08_vae()``). With ``settings`` (a recipe's, ``course_utils.recipes``),
+    first check that the checkpoint was trained with exactly those (:func:`check_settings`). Returns the
+    checkpoint's manifest entry (steps, seconds, history of the run that made it)."""
     entry = info(name, directory)
+    if settings is not None:
+        check_settings(name, entry, settings)
+    source = load(name, directory)
     got = [tuple(w.shape) for w in source.get_weights()]
     want = [tuple(w.shape) for w in target.get_weights()]
     if got != want:

@@ -45,7 +45,7 @@ import numpy as np  # noqa: E402
 import keras  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
-from course_utils import cgan, checkpoints, datasets, diffusion, gan, training, vae, wgan  # noqa: E402
+from course_utils import cgan, checkpoints, datasets, diffusion, gan, recipes, training, vae, wgan  # noqa: E402
 
 BATCH = 8   # rows of each reference input
 
@@ -108,17 +108,9 @@ def lesson04(job):
 
 
 def lesson05(job):
-    """05_dcgan: gan.build_lesson_05_dcgan, 270 s on MNIST and 180 s on Fashion-MNIST; the EMA generator is saved."""
-    settings = gan.LESSON_05_SETTINGS
-    for name, seconds in (("mnist", 270), ("fashion_mnist", 180)):
-        training.set_seed(0)
-        (x_train, _), _ = datasets.load_dataset(name)[0]
-        model = gan.build_lesson_05_dcgan()
-        budget, seconds = job.budget(seconds)
-        history = model.fit(datasets.make_dataset(datasets.to_minus_one_one(x_train), batch_size=settings["batch_size"]),
-                            epochs=10_000, verbose=0, callbacks=[budget])
-        job.add(f"lesson05_{name}_generator", model.sampler, "05", budget.elapsed, budget.steps,
-                len(history.history["d_loss"]), {**settings, "dataset": name, "budget_seconds": seconds}, history)
+    """05_dcgan: lesson 05's recipe (recipes.LESSON_05), 270 s on MNIST and 180 s on Fashion-MNIST; the weight-averaged
+    generator (the one that draws the samples) is saved."""
+    _gan_recipe_checkpoints(job, recipes.LESSON_05)
 
 
 def lesson06(job):
@@ -149,17 +141,20 @@ def lesson06(job):
 
 
 def lesson07(job):
-    """07_conditional_gan: cgan.build_lesson_07_cgan, 165 s each on MNIST and Fashion-MNIST; the generator is saved."""
-    settings = cgan.LESSON_07_SETTINGS
-    for name, seconds in (("mnist", 165), ("fashion_mnist", 165)):
+    """07_conditional_gan: lesson 07's recipe (recipes.LESSON_07), 165 s each on MNIST and Fashion-MNIST."""
+    _gan_recipe_checkpoints(job, recipes.LESSON_07)
+
+
+def _gan_recipe_checkpoints(job, recipe):
+    """Train a recipe's model on each of its datasets for its full-mode budget and add the network it ships."""
+    for name, full_seconds in recipe.budget_seconds.items():
         (x_train, y_train), _ = datasets.load_dataset(name)[0]
         training.set_seed(0)
-        model = cgan.build_lesson_07_cgan()
-        budget, seconds = job.budget(seconds)
-        history = model.fit(datasets.make_dataset(datasets.to_minus_one_one(x_train), y_train, batch_size=settings["batch_size"]),
-                            epochs=10_000, shuffle=False, verbose=0, callbacks=[budget])
-        job.add(f"lesson07_{name}_generator", model.generator, "07", budget.elapsed, budget.steps,
-                len(history.history["d_loss"]), {**settings, "dataset": name, "budget_seconds": seconds}, history)
+        model = recipe.build()
+        seconds = full_seconds if job.seconds_override is None else job.seconds_override
+        budget, history = recipe.train(model, datasets.to_minus_one_one(x_train), y_train, seconds=seconds)
+        job.add(recipe.checkpoint_name(name), getattr(model, recipe.saved_network), recipe.lesson, budget.elapsed,
+                budget.steps, len(history.history["d_loss"]), recipe.checkpoint_settings(name, seconds), history)
 
 
 def _vae_checkpoints(job, prefix, model, lesson, elapsed, steps, seconds, history, settings):

@@ -9,7 +9,7 @@ import nbformat
 import numpy as np
 import pytest
 
-from course_utils import checkpoints, vae
+from course_utils import checkpoints, recipes, vae
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "data" / "checkpoints"
@@ -174,6 +174,11 @@ def test_every_lesson_with_checkpoints_offers_train_or_load(lesson):
     assert "TRAINING = checkpoints.train_or_load()" in imports, f"{path.name}: the imports cell must offer the choice"
     source = "\n".join(code)
     assert 'if TRAINING == "load"' in source
+    recipe = recipes.RECIPES.get(lesson)
+    if recipe is not None:   # the lesson loads through its recipe, which knows the checkpoints' names
+        assert f"RECIPE = recipes.{[k for k, v in vars(recipes).items() if v is recipe][0]}" in source
+        assert "RECIPE.load(" in source
+        source += "\n".join(recipe.checkpoint_name(dataset) for dataset in recipe.budget_seconds)
     for name in (n for n, e in MANIFEST.items() if e["lesson"] == lesson):
         pattern = re.sub(r"beta_[0-9.]+_", "beta_{beta:g}_", name)     # lesson 09 loads its beta sweep in a loop
         assert name in source or pattern in source, f"{path.name} never loads the checkpoint {name!r}"
@@ -188,6 +193,9 @@ def test_every_checkpoint_a_lesson_names_is_shipped():
         source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         for name in re.findall(r'"(lesson\d\d_[A-Za-z0-9_.{}:]+)"', source):
             named.setdefault(name, path.name)
+    for recipe in recipes.RECIPES.values():   # lessons 05 and 07 take their checkpoints' names from their recipe
+        for dataset in recipe.budget_seconds:
+            named.setdefault(recipe.checkpoint_name(dataset), f"recipes.RECIPES[{recipe.lesson!r}]")
     assert len(named) >= 30
     for name, notebook in named.items():
         if "{" in name:          # a pattern filled in a loop: lesson 09's beta sweep
