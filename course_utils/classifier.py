@@ -125,9 +125,7 @@ def features_and_probabilities(model: keras.Model, images, batch_size: int = 500
                          f"[-1, 1], got {images.shape}.")
     extractor = keras.Model(model.inputs, [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
     features, logits = extractor.predict(images, batch_size=batch_size, verbose=0)
-    logits = logits - logits.max(1, keepdims=True)
-    probabilities = np.exp(logits) / np.exp(logits).sum(1, keepdims=True)
-    return features, probabilities
+    return features, keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=1))
 
 
 def quality_report(model: keras.Model, generated, reference) -> dict:

@@ -333,8 +333,8 @@ def importance_weighted_log_likelihood(vae: VAE, images, k: int = 100, seed: int
         # log Bernoulli(x | sigmoid(l)) = x l - log(1 + e^l), written stably
         log_lik = np.sum(xs * logits - np.logaddexp(0.0, logits), axis=-1)
         log_w = log_lik + log_prior - log_q                                           # (k, B)
-        top = log_w.max(axis=0)
-        out.append(top + np.log(np.mean(np.exp(log_w - top), axis=0)))
+        # log of the mean weight, computed stably (the max is taken out first) by Keras's logsumexp
+        out.append(keras.ops.convert_to_numpy(keras.ops.logsumexp(log_w, axis=0)) - math.log(k))
     return np.concatenate(out)
 
 
