@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import keras  # noqa: E402
 from keras import layers  # noqa: E402
 
-from course_utils import classifier, datasets, gan, recipes, training  # noqa: E402
+from course_utils import classifier, datasets, gan, metrics, recipes, training  # noqa: E402
 
 TUTORIAL = {"batch_size": 256, "learning_rate": 1e-4, "beta_1": 0.9, "label_smoothing": 0.0}
 
@@ -82,7 +82,7 @@ def main() -> None:
     (x_train, _), (x_test, _) = datasets.load_dataset(args.dataset)[0]
     images, reference = datasets.to_minus_one_one(x_train), datasets.to_minus_one_one(x_test)
     judge, accuracy = classifier.train_classifier(args.dataset)
-    floor = classifier.quality_report(judge, reference[: len(reference) // 2], reference[len(reference) // 2:])
+    floor = metrics.quality_report(judge, reference[: len(reference) // 2], reference[len(reference) // 2:])
     print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores; TensorFlow/Keras {keras.__version__}")
     print(f"{args.dataset}: {len(images)} training images; judge classifier test accuracy {accuracy:.3f}")
     print(f"real vs real floor: Fréchet distance {floor['frechet_distance']:.2f}, confidence {floor['confidence']:.3f}")
@@ -93,7 +93,7 @@ def main() -> None:
         model = recipe.build()
         budget, _ = recipe.train(model, images, seconds=args.seconds)
         batch_size = recipe.settings["batch_size"]
-        report = classifier.quality_report(judge, model.generate(args.samples, seed=1), reference)
+        report = metrics.quality_report(judge, model.generate(args.samples, seed=1), reference)
         results[name] = {"steps": budget.steps, "seconds": round(budget.elapsed, 1),
                          "load_average_1min": round(os.getloadavg()[0], 2),  # > cores means the CPU was shared
                          "images_per_second": round(budget.steps * batch_size / budget.elapsed, 1),

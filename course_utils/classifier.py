@@ -126,16 +126,3 @@ def features_and_probabilities(model: keras.Model, images, batch_size: int = 500
     extractor = keras.Model(model.inputs, [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
     features, logits = extractor.predict(images, batch_size=batch_size, verbose=0)
     return features, keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=1))
-
-
-def quality_report(model: keras.Model, generated, reference) -> dict:
-    """The course's quality score of generated images against real ones (both in [-1, 1]):
-    classifier-feature Fréchet distance (lower is better), and class coverage and confidence."""
-    from . import metrics
-
-    gen_features, gen_probs = features_and_probabilities(model, generated)
-    ref_features, _ = features_and_probabilities(model, reference)
-    coverage = metrics.class_coverage(gen_probs)
-    return {"frechet_distance": metrics.frechet_distance(gen_features, ref_features),
-            "classes_covered": coverage["covered"], "confidence": coverage["confidence"],
-            "class_counts": coverage["counts"].tolist()}

@@ -5,6 +5,10 @@
 * Quality and variety apart: :func:`precision_recall` (k-nearest-neighbour manifolds, Kynkäänniemi et al. 2019).
 * Classes: :func:`class_coverage` (spread over classes, confidence), :func:`conditional_accuracy`.
 * Memorisation: :func:`copy_check` (nearest training image of each sample, against unseen real images).
+* The course's quality score of generated images in one call: :func:`quality_report` (lessons 05, 07, 08, benchmark).
+* Likelihood: :func:`importance_weighted_log_likelihood` (a VAE's ``log p(x)`` bound, lesson 08).
+* Restoration: :func:`psnr` and :func:`ssim` against the original (lesson 11).
+* The 2-D ring of lesson 06: :func:`modes_covered`.
 
 All functions take NumPy arrays. Features come from the course's own domain classifier
 (:mod:`course_utils.classifier`), standing in for the Inception network of the FID, which would need a
@@ -12,7 +16,11 @@ download and is meant for photographs, not 28x28 digits.
 """
 from __future__ import annotations
 
+import math
+from typing import NamedTuple
+
 import numpy as np
+import tensorflow as tf
 
 
 def _check_features(name, x):
@@ -244,3 +252,126 @@ def conditional_accuracy(predicted, requested, n_classes: int = 10) -> dict:
     hits = predicted == requested
     per_class = np.array([hits[requested == c].mean() if np.any(requested == c) else np.nan for c in range(n_classes)])
     return {"overall": float(hits.mean()), "per_class": per_class}
+
+
+# ---------------------------------------------------------------------------------------- the course's score
+def quality_report(model: keras.Model, generated, reference) -> dict:
+    """The course's quality score of generated images against real ones (both in [-1, 1]):
+    classifier-feature Fréchet distance (lower is better), and class coverage and confidence."""
+    from .classifier import features_and_probabilities
+
+    gen_features, gen_probs = features_and_probabilities(model, generated)
+    ref_features, _ = features_and_probabilities(model, reference)
+    coverage = class_coverage(gen_probs)
+    return {"frechet_distance": frechet_distance(gen_features, ref_features),
+            "classes_covered": coverage["covered"], "confidence": coverage["confidence"],
+            "class_counts": coverage["counts"].tolist()}
+
+
+# ---------------------------------------------------------------------------------------- likelihood
+def importance_weighted_log_likelihood(vae: VAE, images, k: int = 100, seed: int = 0, batch_size: int = 100):
+    """Per-image estimates of ``log p(x)`` in nats by the k-sample importance-weighted bound (Burda et al. 2016):
+
+    ``L_k(x) = log (1/k) sum_i p(x | z_i) p(z_i) / q(z_i | x)``, with ``z_i ~ q(z | x)``.
+
+    ``L_1`` is the ELBO; ``E[L_k]`` grows with k and tends to ``log p(x)``. Images must be binary for the value
+    to be a log-probability (use :func:`stochastic_binarize`). Unconditional VAEs only.
+    """
+    import keras
+
+    from .vae import ConditionalVAE, _images
+
+    if isinstance(vae, ConditionalVAE):
+        raise ValueError("importance_weighted_log_likelihood is written for the unconditional VAE.")
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be a positive integer number of samples, got {k!r}.")
+    x_all = _images(images, vae.image_shape)
+    rng = np.random.default_rng(seed)
+    log_2pi = math.log(2 * math.pi)
+    out = []
+    for start in range(0, len(x_all), batch_size):
+        x = x_all[start:start + batch_size]
+        z_mean, z_log_var = (np.asarray(a, np.float64) for a in vae.encoder(x, training=False))
+        eps = rng.standard_normal((k,) + z_mean.shape)
+        z = z_mean + np.exp(0.5 * z_log_var) * eps                                   # (k, B, K)
+        log_q = -0.5 * np.sum(eps ** 2 + z_log_var + log_2pi, axis=-1)               # log N(z; mu, sigma^2)
+        log_prior = -0.5 * np.sum(z ** 2 + log_2pi, axis=-1)                          # log N(z; 0, I)
+        logits = vae.decoder.predict(z.reshape(-1, z.shape[-1]).astype(np.float32), batch_size=2000, verbose=0)
+        logits = np.asarray(logits, np.float64).reshape((k, len(x), -1))
+        xs = x.reshape(1, len(x), -1).astype(np.float64)
+        # log Bernoulli(x | sigmoid(l)) = x l - log(1 + e^l), written stably
+        log_lik = np.sum(xs * logits - np.logaddexp(0.0, logits), axis=-1)
+        log_w = log_lik + log_prior - log_q                                           # (k, B)
+        # log of the mean weight, computed stably (the max is taken out first) by Keras's logsumexp
+        out.append(keras.ops.convert_to_numpy(keras.ops.logsumexp(log_w, axis=0)) - math.log(k))
+    return np.concatenate(out)
+
+
+# ---------------------------------------------------------------------------------------- restoration
+def as_unit_images(images, name: str) -> np.ndarray:
+    """Images in [0, 1] as a float32 (N, H, W, C) array, or a clear error (a grey (N, H, W) batch gains its channel)."""
+    images = np.asarray(images, dtype=np.float32)
+    if images.ndim == 3:
+        images = images[..., None]
+    if images.ndim != 4:
+        raise ValueError(f"{name} must be images of shape (N, H, W, C), got shape {images.shape}.")
+    if images.size and (np.nanmin(images) < -1e-6 or np.nanmax(images) > 1 + 1e-6):
+        raise ValueError(f"{name} must be in [0, 1] (datasets.to_zero_one; GAN images: (x + 1) / 2), "
+                         f"got values from {np.nanmin(images):.3f} to {np.nanmax(images):.3f}.")
+    return images
+
+
+def image_pair(original, restored):
+    """Two batches of images in [0, 1] of the same shape (an original and its restoration)."""
+    original, restored = as_unit_images(original, "original"), as_unit_images(restored, "restored")
+    if original.shape != restored.shape:
+        raise ValueError(f"original {original.shape} and restored {restored.shape} must have the same shape.")
+    return original, restored
+
+
+def psnr(original, restored) -> np.ndarray:
+    """Peak signal-to-noise ratio per image, in dB, for images in [0, 1]: ``10 log10(1 / MSE)``."""
+    original, restored = image_pair(original, restored)
+    return tf.image.psnr(original, restored, max_val=1.0).numpy()
+
+
+def ssim(original, restored) -> np.ndarray:
+    """Structural similarity per image (1 = identical), ``tf.image.ssim`` with its standard 11x11 Gaussian window."""
+    original, restored = image_pair(original, restored)
+    if min(original.shape[1:3]) < 11:
+        raise ValueError(f"ssim needs images of at least 11x11 pixels (its window), got {original.shape[1:3]}.")
+    return tf.image.ssim(original, restored, max_val=1.0).numpy()
+
+
+# ---------------------------------------------------------------------------------------- the ring of lesson 06
+class Coverage(NamedTuple):
+    """What :func:`modes_covered` returns (a tuple: ``covered, high_quality = modes_covered(x)``)."""
+    covered: int         # modes holding at least min_share of the samples (counting high-quality samples only)
+    high_quality: float  # fraction of samples within threshold_std standard deviations of their nearest centre
+
+
+def modes_covered(samples, modes: int = 8, radius: float = 2.0, std: float = 0.02, threshold_std: float = 3,
+                  min_share: float = 0.01) -> Coverage:
+    """The standard metric of the 2-D ring (Metz et al. 2017; Srivastava et al. 2017, VEEGAN).
+
+    A sample is *high quality* if it lies within ``threshold_std * std`` of its nearest mode centre; a mode is
+    *covered* if at least ``min_share`` of all samples are high-quality samples of that mode (1 % by default,
+    an eighth of the 12.5 % a perfect generator puts on each of 8 modes). Returns ``Coverage(covered,
+    high_quality)``.
+    """
+    x = np.asarray(samples, dtype=np.float64)
+    if x.ndim != 2 or x.shape[1] != 2:
+        raise ValueError(f"samples must be 2-D points of shape (N, 2), got {x.shape}.")
+    if len(x) == 0:
+        raise ValueError("samples is empty.")
+    if not np.all(np.isfinite(x)):
+        raise ValueError("samples contain NaN or infinite values: the generator has diverged.")
+    if not 0 < min_share <= 1:
+        raise ValueError(f"min_share must be in (0, 1], got {min_share}.")
+    from .wgan import mode_centres
+
+    distances = np.linalg.norm(x[:, None, :] - mode_centres(modes, radius)[None], axis=2)  # (N, modes)
+    nearest = distances.argmin(1)
+    good = distances.min(1) <= threshold_std * std
+    counts = np.bincount(nearest[good], minlength=modes)
+    return Coverage(int(np.sum(counts >= min_share * len(x))), float(good.mean()))

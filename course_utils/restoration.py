@@ -1,8 +1,7 @@
 """Restoring damaged images with a trained generator (lesson 11).
 
-* :func:`psnr` / :func:`ssim` - per-image quality of a restoration against the original, through
-  ``tf.image.psnr`` and ``tf.image.ssim`` (images in [0, 1]; higher is better; identical images give
-  PSNR = inf and SSIM = 1).
+* The quality of a restoration is measured by ``metrics.psnr`` and ``metrics.ssim`` (every metric of the course
+  lives in :mod:`course_utils.metrics`).
 * :func:`square_masks`, :func:`apply_mask`, :func:`add_gaussian_noise` - the damage: a missing square
   (mask 1 = pixel visible, 0 = missing) and additive Gaussian noise.
 * :func:`latent_search` - find the code ``z`` whose image ``G(z)`` best explains the *visible* pixels of a
@@ -21,38 +20,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-
-def _as_images(images, name: str) -> np.ndarray:
-    images = np.asarray(images, dtype=np.float32)
-    if images.ndim == 3:
-        images = images[..., None]
-    if images.ndim != 4:
-        raise ValueError(f"{name} must be images of shape (N, H, W, C), got shape {images.shape}.")
-    if images.size and (np.nanmin(images) < -1e-6 or np.nanmax(images) > 1 + 1e-6):
-        raise ValueError(f"{name} must be in [0, 1] (datasets.to_zero_one; GAN images: (x + 1) / 2), "
-                         f"got values from {np.nanmin(images):.3f} to {np.nanmax(images):.3f}.")
-    return images
-
-
-def _pair(original, restored):
-    original, restored = _as_images(original, "original"), _as_images(restored, "restored")
-    if original.shape != restored.shape:
-        raise ValueError(f"original {original.shape} and restored {restored.shape} must have the same shape.")
-    return original, restored
-
-
-def psnr(original, restored) -> np.ndarray:
-    """Peak signal-to-noise ratio per image, in dB, for images in [0, 1]: ``10 log10(1 / MSE)``."""
-    original, restored = _pair(original, restored)
-    return tf.image.psnr(original, restored, max_val=1.0).numpy()
-
-
-def ssim(original, restored) -> np.ndarray:
-    """Structural similarity per image (1 = identical), ``tf.image.ssim`` with its standard 11x11 Gaussian window."""
-    original, restored = _pair(original, restored)
-    if min(original.shape[1:3]) < 11:
-        raise ValueError(f"ssim needs images of at least 11x11 pixels (its window), got {original.shape[1:3]}.")
-    return tf.image.ssim(original, restored, max_val=1.0).numpy()
+from .metrics import as_unit_images as _as_images, image_pair as _pair
 
 
 def square_masks(n: int, size: int, image_size: int = 28, seed: int | None = None) -> np.ndarray:

@@ -304,40 +304,6 @@ def _sigmoid(logits) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))).astype(np.float32)
 
 
-def importance_weighted_log_likelihood(vae: VAE, images, k: int = 100, seed: int = 0, batch_size: int = 100):
-    """Per-image estimates of ``log p(x)`` in nats by the k-sample importance-weighted bound (Burda et al. 2016):
-
-    ``L_k(x) = log (1/k) sum_i p(x | z_i) p(z_i) / q(z_i | x)``, with ``z_i ~ q(z | x)``.
-
-    ``L_1`` is the ELBO; ``E[L_k]`` grows with k and tends to ``log p(x)``. Images must be binary for the value
-    to be a log-probability (use :func:`stochastic_binarize`). Unconditional VAEs only.
-    """
-    if isinstance(vae, ConditionalVAE):
-        raise ValueError("importance_weighted_log_likelihood is written for the unconditional VAE.")
-    if int(k) != k or k < 1:
-        raise ValueError(f"k must be a positive integer number of samples, got {k!r}.")
-    x_all = _images(images, vae.image_shape)
-    rng = np.random.default_rng(seed)
-    log_2pi = math.log(2 * math.pi)
-    out = []
-    for start in range(0, len(x_all), batch_size):
-        x = x_all[start:start + batch_size]
-        z_mean, z_log_var = (np.asarray(a, np.float64) for a in vae.encoder(x, training=False))
-        eps = rng.standard_normal((k,) + z_mean.shape)
-        z = z_mean + np.exp(0.5 * z_log_var) * eps                                   # (k, B, K)
-        log_q = -0.5 * np.sum(eps ** 2 + z_log_var + log_2pi, axis=-1)               # log N(z; mu, sigma^2)
-        log_prior = -0.5 * np.sum(z ** 2 + log_2pi, axis=-1)                          # log N(z; 0, I)
-        logits = vae.decoder.predict(z.reshape(-1, z.shape[-1]).astype(np.float32), batch_size=2000, verbose=0)
-        logits = np.asarray(logits, np.float64).reshape((k, len(x), -1))
-        xs = x.reshape(1, len(x), -1).astype(np.float64)
-        # log Bernoulli(x | sigmoid(l)) = x l - log(1 + e^l), written stably
-        log_lik = np.sum(xs * logits - np.logaddexp(0.0, logits), axis=-1)
-        log_w = log_lik + log_prior - log_q                                           # (k, B)
-        # log of the mean weight, computed stably (the max is taken out first) by Keras's logsumexp
-        out.append(keras.ops.convert_to_numpy(keras.ops.logsumexp(log_w, axis=0)) - math.log(k))
-    return np.concatenate(out)
-
-
 # The configurations lessons 08 and 09 teach (one place, so lessons 10 and 11 train the same models).
 LESSON_08_SETTINGS = {"latent_dim": 16, "hidden": (512, 256), "batch_size": 128, "learning_rate": 1e-3,
                       "beta": 1.0, "dynamic_binarization": True}

@@ -1,8 +1,8 @@
 """GAN training problems and their fixes (lesson 06; lessons 07 and 10 reuse the models).
 
-* The toy problem of the Unrolled-GAN and VEEGAN papers: :func:`ring_of_gaussians` (8 Gaussians on a circle)
-  and its standard metric :func:`modes_covered` (modes covered, fraction of high-quality samples), with
-  :class:`ModeCoverageCallback` to record both during ``fit``.
+* The toy problem of the Unrolled-GAN and VEEGAN papers: :func:`ring_of_gaussians` (8 Gaussians on a circle);
+  its standard metric is ``metrics.modes_covered`` (modes covered, fraction of high-quality samples), which
+  :class:`ModeCoverageCallback` records during ``fit``.
 * Small fully-connected networks for 2-D points: :func:`build_mlp_generator`, :func:`build_mlp_critic`
   (``spectral_norm=True`` wraps every Dense layer in ``keras.layers.SpectralNormalization``: the SN-GAN
   discriminator of Miyato et al. 2018, trained with ``course_utils.gan.NonSaturatingGAN``'s loss).
@@ -12,14 +12,13 @@
 """
 from __future__ import annotations
 
-from typing import NamedTuple
-
 import keras
 import numpy as np
 import tensorflow as tf
 from keras import layers
 
 from .gan import TwoPlayerGAN
+from .metrics import modes_covered
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -44,37 +43,6 @@ def ring_of_gaussians(n: int, modes: int = 8, radius: float = 2.0, std: float = 
     centres = mode_centres(modes, radius)
     which = rng.integers(0, modes, n)
     return (centres[which] + std * rng.standard_normal((n, 2))).astype(np.float32)
-
-
-class Coverage(NamedTuple):
-    """What :func:`modes_covered` returns (a tuple: ``covered, high_quality = modes_covered(x)``)."""
-    covered: int         # modes holding at least min_share of the samples (counting high-quality samples only)
-    high_quality: float  # fraction of samples within threshold_std standard deviations of their nearest centre
-
-
-def modes_covered(samples, modes: int = 8, radius: float = 2.0, std: float = 0.02, threshold_std: float = 3,
-                  min_share: float = 0.01) -> Coverage:
-    """The standard metric of the 2-D ring (Metz et al. 2017; Srivastava et al. 2017, VEEGAN).
-
-    A sample is *high quality* if it lies within ``threshold_std * std`` of its nearest mode centre; a mode is
-    *covered* if at least ``min_share`` of all samples are high-quality samples of that mode (1 % by default,
-    an eighth of the 12.5 % a perfect generator puts on each of 8 modes). Returns ``Coverage(covered,
-    high_quality)``.
-    """
-    x = np.asarray(samples, dtype=np.float64)
-    if x.ndim != 2 or x.shape[1] != 2:
-        raise ValueError(f"samples must be 2-D points of shape (N, 2), got {x.shape}.")
-    if len(x) == 0:
-        raise ValueError("samples is empty.")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("samples contain NaN or infinite values: the generator has diverged.")
-    if not 0 < min_share <= 1:
-        raise ValueError(f"min_share must be in (0, 1], got {min_share}.")
-    distances = np.linalg.norm(x[:, None, :] - mode_centres(modes, radius)[None], axis=2)  # (N, modes)
-    nearest = distances.argmin(1)
-    good = distances.min(1) <= threshold_std * std
-    counts = np.bincount(nearest[good], minlength=modes)
-    return Coverage(int(np.sum(counts >= min_share * len(x))), float(good.mean()))
 
 
 class ModeCoverageCallback(keras.callbacks.Callback):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from course_utils import classifier, datasets
+from course_utils import classifier, datasets, metrics
 
 
 @pytest.fixture(scope="module")
@@ -22,8 +22,8 @@ def test_features_probabilities_and_quality_report(trained):
     assert features.shape == (100, 64) and probs.shape == (100, 10)
     np.testing.assert_allclose(probs.sum(1), 1, atol=1e-5)
     half = len(real) // 2
-    same = classifier.quality_report(model, real[:half], real[half:])
-    noise = classifier.quality_report(model, np.random.default_rng(0).uniform(-1, 1, real[:half].shape).astype(np.float32), real[half:])
+    same = metrics.quality_report(model, real[:half], real[half:])
+    noise = metrics.quality_report(model, np.random.default_rng(0).uniform(-1, 1, real[:half].shape).astype(np.float32), real[half:])
     assert same["classes_covered"] == 10
     assert noise["frechet_distance"] > 10 * same["frechet_distance"]  # noise is far from digits, real is near real
     with pytest.raises(ValueError, match=r"\(N, 28, 28, 1\)"):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import restoration
+from course_utils import metrics, restoration
 
 
 def images(n=4, seed=0):
@@ -12,34 +12,34 @@ def images(n=4, seed=0):
 
 def test_psnr_of_identical_images_is_infinite_and_ssim_is_one():
     x = images()
-    assert np.all(np.isinf(restoration.psnr(x, x)))
-    np.testing.assert_allclose(restoration.ssim(x, x), 1.0, atol=1e-5)
+    assert np.all(np.isinf(metrics.psnr(x, x)))
+    np.testing.assert_allclose(metrics.ssim(x, x), 1.0, atol=1e-5)
 
 
 def test_psnr_equals_the_analytic_value_for_a_known_error():
     x = np.full((2, 28, 28, 1), 0.5, np.float32)
     y = x + 0.1                                   # MSE = 0.01 exactly -> 10 log10(1 / 0.01) = 20 dB
-    np.testing.assert_allclose(restoration.psnr(x, y), 20.0, atol=1e-3)
+    np.testing.assert_allclose(metrics.psnr(x, y), 20.0, atol=1e-3)
     rng = np.random.default_rng(1)
     noisy = x + rng.choice([-0.05, 0.05], size=x.shape).astype(np.float32)   # MSE = 0.0025 -> 26.02 dB
-    np.testing.assert_allclose(restoration.psnr(x, noisy), 10 * np.log10(1 / 0.0025), atol=1e-3)
+    np.testing.assert_allclose(metrics.psnr(x, noisy), 10 * np.log10(1 / 0.0025), atol=1e-3)
 
 
 def test_ssim_falls_with_noise():
     x = images()
     clean = np.clip(x, 0, 1)
     light, heavy = (restoration.add_gaussian_noise(clean, s, seed=0) for s in (0.05, 0.4))
-    assert np.all(restoration.ssim(clean, light) > restoration.ssim(clean, heavy))
+    assert np.all(metrics.ssim(clean, light) > metrics.ssim(clean, heavy))
 
 
 def test_metrics_reject_bad_input():
     x = images()
     with pytest.raises(ValueError, match=r"\[0, 1\]"):
-        restoration.psnr(x * 2 - 1, x)
+        metrics.psnr(x * 2 - 1, x)
     with pytest.raises(ValueError, match="same shape"):
-        restoration.psnr(x, x[:2])
+        metrics.psnr(x, x[:2])
     with pytest.raises(ValueError, match="11x11"):
-        restoration.ssim(x[:, :8, :8], x[:, :8, :8])
+        metrics.ssim(x[:, :8, :8], x[:, :8, :8])
 
 
 def test_square_masks_cover_the_stated_region():

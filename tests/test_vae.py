@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import vae
+from course_utils import metrics, vae
 
 
 def _tiny_vae(latent_dim=3, beta=1.0, n_classes=0, seed=0):
@@ -111,10 +111,10 @@ def test_importance_weighted_bound_tightens_towards_the_exact_log_likelihood():
     log_joint = log_lik.sum(-1) - 0.5 * grid ** 2 - 0.5 * math.log(2 * math.pi)      # (images, grid)
     top = log_joint.max(1, keepdims=True)
     exact = top[:, 0] + np.log(np.trapezoid(np.exp(log_joint - top), grid, axis=1))
-    bounds = {k: vae.importance_weighted_log_likelihood(model, x, k=k, seed=0) for k in (1, 3000)}
+    bounds = {k: metrics.importance_weighted_log_likelihood(model, x, k=k, seed=0) for k in (1, 3000)}
     elbo = -np.array([model.negative_elbo(x[i:i + 1], seed=s)["loss"] for i in range(len(x)) for s in range(1)])
     # one estimate can land above log p(x); its expectation cannot: average L_20 over many seeds
-    mean_20 = np.mean([vae.importance_weighted_log_likelihood(model, x, k=20, seed=s).mean() for s in range(30)])
+    mean_20 = np.mean([metrics.importance_weighted_log_likelihood(model, x, k=20, seed=s).mean() for s in range(30)])
     assert bounds[1].mean() + 1 < mean_20 < exact.mean() + 0.05
     assert bounds[1].mean() + 1 < bounds[3000].mean() <= exact.mean() + 0.05
     np.testing.assert_allclose(bounds[3000], exact, atol=0.2)
@@ -152,7 +152,7 @@ def test_bad_input_gets_clear_errors():
     with pytest.raises(ValueError, match="beta"):
         vae.VAE(model.encoder, model.decoder, beta=-1)
     with pytest.raises(ValueError, match="k must be"):
-        vae.importance_weighted_log_likelihood(model, _batch(), k=0)
+        metrics.importance_weighted_log_likelihood(model, _batch(), k=0)
     with pytest.raises(ValueError, match="n_classes > 0"):
         vae.ConditionalVAE(model.encoder, model.decoder)
     with pytest.raises(ValueError, match="labels must be integers"):

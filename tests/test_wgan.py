@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import wgan
+from course_utils import metrics, wgan
 
 
 def linear_critic(w):
@@ -84,19 +84,19 @@ def test_ring_of_gaussians():
 
 def test_modes_covered_on_constructed_samples():
     all_modes = wgan.ring_of_gaussians(5000, seed=0)
-    covered, high_quality = wgan.modes_covered(all_modes)
+    covered, high_quality = metrics.modes_covered(all_modes)
     assert covered == 8 and high_quality == pytest.approx(1 - np.exp(-4.5), abs=0.01)  # P(chi2_2 <= 9)
     centres = wgan.mode_centres()
     one_mode = centres[3] + 0.01 * np.random.default_rng(0).standard_normal((1000, 2))
-    assert tuple(wgan.modes_covered(one_mode)) == (1, 1.0)
+    assert tuple(metrics.modes_covered(one_mode)) == (1, 1.0)
     far = np.full((500, 2), 10.0)
-    assert tuple(wgan.modes_covered(far)) == (0, 0.0)
+    assert tuple(metrics.modes_covered(far)) == (0, 0.0)
     mixed = np.concatenate([centres[:4].repeat(50, axis=0), far])  # 4 modes exactly, 200 of 700 points good
-    assert tuple(wgan.modes_covered(mixed)) == (4, pytest.approx(200 / 700))
+    assert tuple(metrics.modes_covered(mixed)) == (4, pytest.approx(200 / 700))
     few = np.concatenate([centres[:1], far[:199]])                 # 1 good point in 200 is under 1 %
-    assert wgan.modes_covered(few).covered == 0
+    assert metrics.modes_covered(few).covered == 0
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
-        wgan.modes_covered(np.zeros((10, 3)))
+        metrics.modes_covered(np.zeros((10, 3)))
 
 
 def build_wgan(shape, critic_steps=2):

@@ -73,19 +73,19 @@ def check_2(outside) -> bool:
 
 
 def check_3(coverage) -> bool:
-    """Exercise 3: ``wgan.modes_covered`` on the data points with x1 > 1.2, with the lesson's metric settings."""
+    """Exercise 3: ``metrics.modes_covered`` on the data points with x1 > 1.2, with the lesson's metric settings."""
     if coverage is None:
-        return not_answered("set coverage = wgan.modes_covered(collapsed, **metric) for the points with x1 > 1.2.")
+        return not_answered("set coverage = metrics.modes_covered(collapsed, **metric) for the points with x1 > 1.2.")
     try:
         covered, high_quality = coverage
         covered, high_quality = int(covered), float(high_quality)
     except (TypeError, ValueError):
-        return wrong("coverage should be what wgan.modes_covered returns: a pair (covered, high_quality).")
+        return wrong("coverage should be what metrics.modes_covered returns: a pair (covered, high_quality).")
     if covered == 8:
         return wrong("8 modes covered: that is the whole ring. Keep only the points with x1 > 1.2: data[data[:, 0] > 1.2].")
     if covered == 3 and high_quality < 0.9:
         return wrong(f"3 modes, but only {high_quality:.0%} high quality: pass the lesson's metric settings, "
-                     "wgan.modes_covered(collapsed, **metric); the default std is 0.02, and our ring's modes have std 0.05.")
+                     "metrics.modes_covered(collapsed, **metric); the default std is 0.02, and our ring's modes have std 0.05.")
     if covered != 3:
         return wrong(f"{covered} modes: the centres with x1 > 1.2 are at angles 0 and +-45 degrees (x1 = 2 and 1.41), so "
                      "three modes remain. Filter with data[:, 0] > 1.2 (the first coordinate).")

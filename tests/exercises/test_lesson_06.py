@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from course_utils import wgan
+from course_utils import metrics, wgan
 from course_utils.exercises import lesson_06 as exercises
 
 METRIC = dict(modes=8, radius=2.0, std=0.05)
@@ -51,10 +51,10 @@ def test_check_2(capsys):
 def test_check_3(capsys):
     data = wgan.ring_of_gaussians(2560, seed=0, **METRIC)
     collapsed = data[data[:, 0] > 1.2]
-    assert exercises.check_3(wgan.modes_covered(collapsed, **METRIC)) is True
+    assert exercises.check_3(metrics.modes_covered(collapsed, **METRIC)) is True
     assert "Correct" in capsys.readouterr().out
-    wrong_answers = [(wgan.modes_covered(data, **METRIC), "whole ring"), (wgan.modes_covered(collapsed), "std is 0.02"),
-                     (wgan.modes_covered(data[data[:, 0] > 1.8], **METRIC), "three modes remain"), (3, "a pair")]
+    wrong_answers = [(metrics.modes_covered(data, **METRIC), "whole ring"), (metrics.modes_covered(collapsed), "std is 0.02"),
+                     (metrics.modes_covered(data[data[:, 0] > 1.8], **METRIC), "three modes remain"), (3, "a pair")]
     for answer, hint in wrong_answers:
         assert exercises.check_3(answer) is False
         assert hint in capsys.readouterr().out

@@ -1,7 +1,7 @@
 """Every check of lesson 11 passes a right answer, fails a typical wrong one with its hint, and flags None."""
 import numpy as np
 
-from course_utils import restoration
+from course_utils import metrics, restoration
 from course_utils.exercises import lesson_11 as exercises
 
 
@@ -9,7 +9,7 @@ def test_check_1(capsys):
     assert exercises.check_1(10 * np.log10(1 / 0.004))
     # the check agrees with the course's PSNR on an image with that error
     x = np.full((1, 28, 28, 1), 0.5, np.float32)
-    assert exercises.check_1(float(restoration.psnr(x, x + np.sqrt(0.004).astype(np.float32))[0]))
+    assert exercises.check_1(float(metrics.psnr(x, x + np.sqrt(0.004).astype(np.float32))[0]))
     capsys.readouterr()
     assert not exercises.check_1(10 * np.log10(1 / np.sqrt(0.004)))
     assert "root-mean-square" in capsys.readouterr().out
