@@ -21,7 +21,6 @@ deserialised from the file).
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -39,7 +38,7 @@ RESTORE = ("Restore the shipped checkpoints with `git checkout -- data/checkpoin
            "or train instead of loading: unset COURSE_TRAINING.")
 
 
-class CheckpointError(RuntimeError):
+class CheckpointError(datasets.ShippedFileError):
     """A shipped checkpoint is missing, damaged or does not fit the model; the message says what to do."""
 
 
@@ -103,13 +102,8 @@ def load(name: str, directory: str | Path | None = None) -> keras.Model:
     manifest; the file is opened with Keras's safe mode."""
     directory = Path(directory or checkpoint_dir())
     entry = info(name, directory)
-    path = directory / entry["file"]
-    if not path.exists():
-        raise CheckpointError(f"The checkpoint file {path} ({name!r}, lesson {entry['lesson']}) is missing. {RESTORE}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != entry["sha256"]:
-        raise CheckpointError(f"The checkpoint file {path} is corrupt or was changed: its SHA-256 is {digest}, "
-                              f"the manifest expects {entry['sha256']}. {RESTORE}")
+    path = datasets.verify_shipped_file(directory / entry["file"], entry["sha256"],
+                                        f"checkpoint file of {name!r} (lesson {entry['lesson']})", RESTORE, CheckpointError)
     stored = keras.saving.load_model(path, compile=False, safe_mode=True)
     return _with_dtype(stored, "float32")
 

@@ -11,7 +11,6 @@ reuse them.
 """
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import keras
@@ -30,7 +29,7 @@ SHIPPED_CLASSIFIERS = {
 }
 
 
-class ClassifierError(RuntimeError):
+class ClassifierError(datasets.ShippedFileError):
     """A shipped classifier file is missing or damaged; the message says how to get it back."""
 
 
@@ -60,12 +59,7 @@ def load_classifier(dataset: str = "mnist", directory: str | Path | None = None)
     fix = (f"Restore it with `git checkout -- data/classifiers/{filename}`, rebuild it with "
            f"`python data/make_classifier_weights.py`, or train your own with "
            f"`train_classifier({dataset!r}, use_shipped=False)`.")
-    if not path.exists():
-        raise ClassifierError(f"The shipped classifier {path} is missing. {fix}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != expected:
-        raise ClassifierError(f"The shipped classifier {path} is corrupt or was changed: its SHA-256 is {digest}, "
-                              f"expected {expected}. {fix}")
+    datasets.verify_shipped_file(path, expected, "shipped classifier", fix, ClassifierError)
     model = keras.saving.load_model(path, safe_mode=True, compile=False)
     return model, accuracy_on_test_split(model, dataset)
 

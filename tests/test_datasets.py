@@ -117,3 +117,19 @@ def test_binarize():
         datasets.binarize(images, threshold=0)
     with pytest.raises(ValueError, match="uint8"):
         datasets.binarize(images.astype(np.float32))
+
+
+def test_every_shipped_file_is_checked_by_one_mechanism(tmp_path):
+    """Data, classifier weights and checkpoints: one check (datasets.verify_shipped_file), one family of errors."""
+    from course_utils import checkpoints, classifier
+
+    for error in (datasets.DatasetError, classifier.ClassifierError, checkpoints.CheckpointError):
+        assert issubclass(error, datasets.ShippedFileError)
+    path = tmp_path / "weights.bin"
+    path.write_bytes(b"abc")
+    good = datasets.sha256_of(path)
+    assert datasets.verify_shipped_file(path, good, "thing", "Fix it.") == path
+    with pytest.raises(checkpoints.CheckpointError, match=r"The thing .*weights.bin is corrupt.*expected 0+\. Fix it\."):
+        datasets.verify_shipped_file(path, "0" * 64, "thing", "Fix it.", checkpoints.CheckpointError)
+    with pytest.raises(datasets.ShippedFileError, match="is missing. Fix it."):
+        datasets.verify_shipped_file(tmp_path / "gone.bin", good, "thing", "Fix it.")
