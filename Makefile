@@ -42,7 +42,7 @@ test: $(STAMP)
 	$(PYTEST) tests notebooks --nbval-lax --nbval-current-env --nbval-cell-timeout=300
 
 unit: $(STAMP)
-	$(PYTEST) tests -m "not slow"
+	$(PYTEST) tests -m "not slow" -n 2   # both cores: the tests build graphs one thread at a time
 
 lock:
 	$(PYTHON) -m pip install --quiet --upgrade --target $(TOOLS) uv

@@ -1,5 +1,9 @@
 """Every image model of the course builds and trains for 28x28 grey, 32x32 colour and 64x64 colour images with the
-same code: the image shape is a parameter, not a copy of the grey code (issue 14). One training step each."""
+same code: the image shape is a parameter, not a copy of the grey code (issue 14). One training step each.
+
+The steps run eagerly (``run_eagerly=True``): what is tested is that every shape flows through every layer and loss;
+tracing the same steps into graphs would triple the time, and the graph path is what the other model tests and the
+lessons themselves run."""
 import keras
 import numpy as np
 import pytest
@@ -47,9 +51,9 @@ def test_non_saturating_and_wgan_gp_train_a_step(shape):
                   wgan.WGANGP(gan.build_dcgan_generator(8, width=8, image_shape=shape),
                               gan.build_dcgan_discriminator(width=8, image_shape=shape), seed=1)):
         if isinstance(model, wgan.WGANGP):
-            model.compile(_adam(), _adam(), critic_steps=2)
+            model.compile(_adam(), _adam(), critic_steps=2, run_eagerly=True)
         else:
-            model.compile(_adam(), _adam())
+            model.compile(_adam(), _adam(), run_eagerly=True)
         before = model.generator.get_weights()
         model.fit(datasets.make_dataset(images, batch_size=4), epochs=1, steps_per_epoch=1, verbose=0)
         assert _moved(before, model.generator.get_weights())
@@ -59,6 +63,7 @@ def test_non_saturating_and_wgan_gp_train_a_step(shape):
 @pytest.mark.parametrize("shape", SHAPES, ids=ids)
 def test_conditional_gan_trains_a_step(shape):
     model = cgan.build_lesson_07_cgan({"latent_dim": 8, "g_width": 8, "d_width": 8}, image_shape=shape)
+    model.compile(_adam(), _adam(), run_eagerly=True)
     before = model.generator.get_weights()
     model.fit(datasets.make_dataset(_images(shape), np.arange(8) % 10, batch_size=4), epochs=1, steps_per_epoch=1, verbose=0)
     assert _moved(before, model.generator.get_weights())
@@ -78,12 +83,12 @@ def test_fully_connected_gan_of_lesson_04_trains_a_step(shape):
 def test_vae_and_conditional_vae_train_a_step(shape):
     images = _images(shape, low=0.0)
     model = vae.VAE(vae.build_encoder(4, image_shape=shape), vae.build_decoder(4, image_shape=shape), seed=0)
-    model.compile(_adam())
+    model.compile(_adam(), run_eagerly=True)
     model.fit(images, batch_size=4, epochs=1, verbose=0)
     assert model.generate(2).shape == (2, *shape) and set(model.negative_elbo(images)) == {"loss", "reconstruction", "kl"}
     conditional = vae.ConditionalVAE(vae.build_encoder(2, n_classes=10, image_shape=shape),
                                      vae.build_decoder(2, n_classes=10, image_shape=shape))
-    conditional.compile(_adam())
+    conditional.compile(_adam(), run_eagerly=True)
     conditional.fit(datasets.make_dataset(images, np.arange(8) % 10, batch_size=4), epochs=1, verbose=0)
     assert conditional.generate([1, 2]).shape == (2, *shape)
 
@@ -92,13 +97,13 @@ def test_vae_and_conditional_vae_train_a_step(shape):
 def test_classifier_and_denoiser_train_a_step(shape):
     images = _images(shape)
     judge = classifier.build_classifier(image_shape=shape)
-    judge.compile(_adam(), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    judge.compile(_adam(), keras.losses.SparseCategoricalCrossentropy(from_logits=True), run_eagerly=True)
     judge.fit(images, np.arange(8) % 10, epochs=1, verbose=0)
     features, probabilities = classifier.features_and_probabilities(judge, images)
     assert features.shape == (8, 64) and probabilities.shape == (8, 10)
     model = diffusion.DiffusionModel(diffusion.build_denoiser(widths=(8, 16), image_shape=shape),
                                      diffusion.NoiseSchedule.linear(50), seed=0)
-    model.compile(optimizer=_adam())
+    model.compile(optimizer=_adam(), run_eagerly=True)
     history = model.fit(datasets.make_dataset(images, batch_size=4), epochs=1, steps_per_epoch=1, verbose=0)
     assert np.isfinite(history.history["loss"][0])
     assert diffusion.ddim_sample(model.ema_denoiser, 2, model.schedule, steps=3).shape == (2, *shape)
