@@ -20,6 +20,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from . import training
 from .gan import IMAGE_SHAPE, NonSaturatingGAN, build_dcgan_generator, upsampling_plan
 
 
@@ -68,10 +69,7 @@ LESSON_07_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g
 
 def build_lesson_07_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
     """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
-    s = {**LESSON_07_SETTINGS, **(settings or {})}
-    unknown = set(s) - set(LESSON_07_SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(LESSON_07_SETTINGS)}.")
+    s = training.merge_settings(LESSON_07_SETTINGS, settings)
     model = ConditionalGAN(
         build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"], embedding_dim=s["embedding_dim"],
                                     image_shape=image_shape),

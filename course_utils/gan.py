@@ -169,10 +169,7 @@ LESSON_05_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout
 
 def build_lesson_05_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
     """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
-    s = {**LESSON_05_SETTINGS, **(settings or {})}
-    unknown = set(s) - set(LESSON_05_SETTINGS)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(LESSON_05_SETTINGS)}.")
+    s = training.merge_settings(LESSON_05_SETTINGS, settings)
     model = NonSaturatingGAN(build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape),
                              build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape),
                              ema_decay=s["ema_decay"])

@@ -36,6 +36,15 @@ def run_mode() -> str:
     return mode
 
 
+def merge_settings(defaults: dict, overrides: dict | None) -> dict:
+    """A lesson's settings with some changed (``build_lesson_05_dcgan({"g_width": 16})``); a key the lesson does
+    not have is a typo, and a clear error."""
+    unknown = set(overrides or {}) - set(defaults)
+    if unknown:
+        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(defaults)}.")
+    return {**defaults, **(overrides or {})}
+
+
 def by_mode(quick, full):
     """Pick a size by run mode: ``epochs = by_mode(quick=1, full=30)``."""
     return quick if run_mode() == "quick" else full

@@ -23,6 +23,7 @@ import numpy as np
 import tensorflow as tf
 from keras import layers
 
+from . import training
 from .datasets import check_image_shape
 
 IMAGE_SHAPE = (28, 28, 1)
@@ -312,16 +313,9 @@ LESSON_08_SETTINGS = {"latent_dim": 16, "hidden": (512, 256), "batch_size": 128,
 LESSON_09_SETTINGS = {**LESSON_08_SETTINGS, "latent_dim": 2, "n_classes": 10}
 
 
-def _settings(defaults: dict, settings: dict | None) -> dict:
-    unknown = set(settings or {}) - set(defaults)
-    if unknown:
-        raise ValueError(f"unknown settings {sorted(unknown)}; the settings are {sorted(defaults)}.")
-    return {**defaults, **(settings or {})}
-
-
 def build_lesson_08_vae(settings: dict | None = None) -> VAE:
     """The lesson-08 VAE, compiled with Adam."""
-    s = _settings(LESSON_08_SETTINGS, settings)
+    s = training.merge_settings(LESSON_08_SETTINGS, settings)
     model = VAE(build_encoder(s["latent_dim"], hidden=s["hidden"]),
                 build_decoder(s["latent_dim"], hidden=s["hidden"][::-1]),
                 beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])
@@ -331,7 +325,7 @@ def build_lesson_08_vae(settings: dict | None = None) -> VAE:
 
 def build_lesson_09_cvae(settings: dict | None = None) -> ConditionalVAE:
     """The lesson-09 conditional VAE, compiled with Adam."""
-    s = _settings(LESSON_09_SETTINGS, settings)
+    s = training.merge_settings(LESSON_09_SETTINGS, settings)
     model = ConditionalVAE(build_encoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"]),
                            build_decoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"][::-1]),
                            n_classes=s["n_classes"], beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])

@@ -152,7 +152,6 @@ class WGANGP(TwoPlayerGAN):
             raise ValueError(f"the generator makes samples of shape {g_out} but the critic reads {c_in}; "
                              "build them for the same data shape.")
         super().__init__(generator, critic, **kwargs)
-        self.penalty_seeds = keras.random.SeedGenerator(None if kwargs.get("seed") is None else kwargs["seed"] + 1)
 
     @property
     def critic(self) -> keras.Model:
@@ -182,7 +181,7 @@ class WGANGP(TwoPlayerGAN):
     def discriminator_loss(self, real_scores, fake_scores, real, fake, condition):
         """Score real high, fake low, with a gradient norm near 1 between them."""
         wasserstein = tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
-        gp = gradient_penalty(self.critic, real, fake, seed=self.penalty_seeds)
+        gp = gradient_penalty(self.critic, real, fake, seed=self.noise_seeds)   # the model's one seeded stream
         c_loss = -wasserstein + self.gp_weight * gp
         return c_loss, {"c_loss": c_loss, "gp": gp, "wasserstein": wasserstein}
 

@@ -56,8 +56,12 @@ class Job:
     def __init__(self, seconds_override, folder):
         self.seconds_override, self.folder, self.saved = seconds_override, folder, []
 
+    def seconds(self, seconds):
+        """The lesson's full-mode budget, or ``--seconds`` for a smoke test."""
+        return seconds if self.seconds_override is None else self.seconds_override
+
     def budget(self, seconds, min_steps=0):
-        seconds = seconds if self.seconds_override is None else self.seconds_override
+        seconds = self.seconds(seconds)
         return training.TimeBudget(seconds, min_steps=min_steps), seconds
 
     def add(self, name, model, lesson, seconds, steps, epochs, settings, history=None):
@@ -151,7 +155,7 @@ def _gan_recipe_checkpoints(job, recipe):
         (x_train, y_train), _ = datasets.load_dataset(name)[0]
         training.set_seed(0)
         model = recipe.build()
-        seconds = full_seconds if job.seconds_override is None else job.seconds_override
+        seconds = job.seconds(full_seconds)
         budget, history = recipe.train(model, datasets.to_minus_one_one(x_train), y_train, seconds=seconds)
         job.add(recipe.checkpoint_name(name), getattr(model, recipe.saved_network), recipe.lesson, budget.elapsed,
                 budget.steps, len(history.history["d_loss"]), recipe.checkpoint_settings(name, seconds), history)

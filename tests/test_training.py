@@ -129,3 +129,16 @@ def test_time_budget_does_not_count_the_first_step():
     x = np.zeros((32000, 2), np.float32)
     model.fit(x, x[:, :1], batch_size=1, epochs=1, verbose=0, callbacks=[SlowFirstStep(), budget])
     assert budget.steps > 10 and 0.4 <= budget.elapsed < 3.0
+
+
+def test_merge_settings_changes_some_and_refuses_a_typo():
+    defaults = {"latent_dim": 64, "g_width": 32}
+    assert training.merge_settings(defaults, {"g_width": 16}) == {"latent_dim": 64, "g_width": 16}
+    assert training.merge_settings(defaults, None) == defaults and defaults == {"latent_dim": 64, "g_width": 32}
+    with pytest.raises(ValueError, match=r"unknown settings \['g_widht'\]"):
+        training.merge_settings(defaults, {"g_widht": 16})
+    from course_utils import cgan, gan, vae
+
+    for build in (gan.build_lesson_05_dcgan, cgan.build_lesson_07_cgan, vae.build_lesson_08_vae, vae.build_lesson_09_cvae):
+        with pytest.raises(ValueError, match="unknown settings"):
+            build({"no_such_setting": 1})
