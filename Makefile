@@ -3,6 +3,7 @@
 #   make test   set up .venv, install the course, run every test and every notebook (quick mode)
 # And for contributors:
 #   make unit   the unit and exercise tests only (no lesson is run): under two minutes
+#   make repeat-check   every lesson twice in quick mode: the same seed must print the same numbers (CI runs two)
 #   make lock   re-resolve requirements.txt into requirements.lock (needs the network; commit both files)
 #   make home REPO=owner/name [BRANCH=main]   point every Colab badge and bootstrap at a fork
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
@@ -16,7 +17,7 @@ UV_COMPILE := $(TOOLS)/bin/uv pip compile --universal --python-version 3.11 --an
 # Notebook runs: quick mode, every cell bounded (conftest.py also bounds each whole notebook, NOTEBOOK_TIME_LIMITS).
 PYTEST := COURSE_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit setup lock home clean
+.PHONY: lab test unit repeat-check setup lock home clean
 
 setup: $(STAMP)
 
@@ -43,6 +44,9 @@ test: $(STAMP)
 
 unit: $(STAMP)
 	$(PYTEST) tests -m "not slow" -n 2   # both cores: the tests build graphs one thread at a time
+
+repeat-check: $(STAMP)
+	COURSE_REPEAT_LESSONS=all $(PYTEST) tests/test_quick_mode_repeats.py
 
 lock:
 	$(PYTHON) -m pip install --quiet --upgrade --target $(TOOLS) uv

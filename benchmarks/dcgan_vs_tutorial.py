@@ -91,7 +91,7 @@ def main() -> None:
     for name, recipe in CONFIGURATIONS.items():
         training.set_seed(0)
         model = recipe.build()
-        budget, _ = recipe.train(model, images, seconds=args.seconds)
+        budget, _ = recipe.train(model, images, budget=training.TimeBudget(args.seconds))
         batch_size = recipe.settings["batch_size"]
         report = metrics.quality_report(judge, model.generate(args.samples, seed=1), reference)
         results[name] = {"steps": budget.steps, "seconds": round(budget.elapsed, 1),

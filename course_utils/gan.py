@@ -13,6 +13,8 @@ Images are in [-1, 1] (``datasets.to_minus_one_one``); generators end in ``tanh`
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import keras
 import numpy as np
 import tensorflow as tf
@@ -101,6 +103,27 @@ def train_gan(generator, discriminator, gan, dataset, epochs, batch_size, *, see
         if on_epoch_end is not None:
             on_epoch_end(epoch, {key: values[-1] for key, values in history.items()})
     return history
+
+
+class SkeletonGAN(NamedTuple):
+    """Lesson 04's three models as the overview's skeleton makes them: ``build_gan`` joins the first two."""
+
+    generator: keras.Model
+    discriminator: keras.Model
+    gan: keras.Model
+
+
+# The lesson-04 configuration (its recipe is ``recipes.LESSON_04``; the failing run of its section 8 changes the
+# learning rates and trains a third of the epochs, ``recipes.LESSON_04_DISCRIMINATOR_WINS``).
+LESSON_04_SETTINGS = {"latent_dim": 64, "batch_size": 64, "epochs": 30, "d_learning_rate": 2e-4, "g_learning_rate": 2e-4}
+
+
+def build_lesson_04_gan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> SkeletonGAN:
+    """The lesson-04 fully-connected GAN: the skeleton's generator, discriminator and combined model."""
+    s = training.merge_settings(LESSON_04_SETTINGS, settings)
+    generator = build_generator(s["latent_dim"], image_shape=image_shape)
+    discriminator = build_discriminator(s["d_learning_rate"], image_shape=image_shape)
+    return SkeletonGAN(generator, discriminator, build_gan(generator, discriminator, s["g_learning_rate"]))
 
 
 # --------------------------------------------------------------------------------------------------------

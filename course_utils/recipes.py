@@ -1,90 +1,279 @@
-"""Recipes: each trained model of the course in one place (issue 14).
+"""Recipes: every trained model of the course in one place (issue 14).
 
-A recipe holds what makes a lesson's model: its settings, its builder, how it trains for a time budget, its
-full-mode budgets and the names of its shipped checkpoints. The lesson, ``data/make_checkpoints.py`` and the
-benchmark (``benchmarks/dcgan_vs_tutorial.py``) all take the model from its recipe, so they cannot drift apart, and
-loading a checkpoint compares the recipe's settings with those the checkpoint was trained with: a changed setting
-is refused, named, instead of loading weights that belong to another model.
+A recipe holds what makes one of the course's trained models: its settings, its builder, the data it trains on,
+how it trains for a budget, its full-mode budget and the names of its shipped checkpoints. The lesson,
+``data/make_checkpoints.py`` and the benchmark (``benchmarks/dcgan_vs_tutorial.py``) all take the model from its
+recipe, so they cannot drift apart; the lesson still shows the code it teaches (the builder's source, the
+``train_step``). Loading a checkpoint compares the recipe's settings with those the checkpoint was trained with: a
+changed setting is refused, named, instead of loading weights that belong to another model.
 
-So far the GANs of lessons 05 (:data:`LESSON_05`) and 07 (:data:`LESSON_07`) have recipes; the other lessons still
-keep their settings in their modules (``vae.LESSON_08_SETTINGS``, ...) and in the checkpoint script.
+The settings and builders themselves live with their models (``gan.LESSON_05_SETTINGS`` and
+``gan.build_lesson_05_dcgan``, ...); a recipe joins them to data, budget and checkpoints. :data:`RECIPES` lists
+them all by checkpoint prefix; :func:`for_lesson` gives a lesson's.
+
+>>> model = LESSON_05.build()                      # the lesson-05 DCGAN, compiled
+>>> budget, history = LESSON_05.train(model, images, budget=training.lesson_budget(270, quick_steps=100))
+>>> model, entry = LESSON_05.load("mnist")         # the same model with the shipped weights (settings checked)
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
 import keras
+import numpy as np
 
-from . import cgan, checkpoints, datasets, gan, training
+from . import cgan, checkpoints, datasets, diffusion, gan, training, vae, wgan
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Recipe:
-    """One trained model: ``settings``, ``builder(settings, image_shape) -> compiled model``, the full-mode
-    ``budget_seconds`` per dataset, the ``checkpoint`` name pattern (``{dataset}`` is filled in) and which network
-    of the model the checkpoint holds (``saved_network``: ``"sampler"`` is the weight-averaged generator)."""
+    """One trained model of the course.
+
+    * ``settings``: every choice that makes the model and its training (the builder's settings).
+    * ``builder(settings, image_shape) -> model``: the compiled model (for lesson 04, ``gan.SkeletonGAN``).
+    * ``budget_seconds``: the full-mode training seconds per dataset (``None`` for a recipe that trains for
+      ``settings["epochs"]`` epochs).
+    * ``checkpoint``: the shipped checkpoints' names, with ``{dataset}`` and ``{network}`` filled in, one per
+      entry of ``networks`` (the checkpoint's network name -> the model's attribute that holds it; ``"sampler"`` is
+      a GAN's weight-averaged generator).
+    * ``scale``: uint8 images -> what the model trains on (``[-1, 1]`` for the GANs and diffusion, ``[0, 1]`` for
+      the VAEs); ``conditional``: the model trains on ``(images, labels)``.
+    * ``trainer``: how a recipe that is not trained by ``fit`` trains (lesson 04's loop); ``None`` for ``fit``.
+    """
 
     name: str
     lesson: str
     settings: Mapping[str, Any]
-    builder: Callable[..., keras.Model]
-    budget_seconds: Mapping[str, float]
-    checkpoint: str
-    saved_network: str = "generator"
+    builder: Callable[..., Any]
+    budget_seconds: Mapping[str, float | None]
+    checkpoint: str | None
+    networks: Mapping[str, str] = field(default_factory=lambda: {"generator": "generator"})
+    scale: Callable[[np.ndarray], np.ndarray] = datasets.to_minus_one_one
     conditional: bool = False
+    trainer: Callable[..., Any] | None = None
     shuffle_seed: int = 0
-    notes: str = field(default="", compare=False)
 
-    def build(self, settings: Mapping[str, Any] | None = None, image_shape=gan.IMAGE_SHAPE) -> keras.Model:
+    # ------------------------------------------------------------------ the model
+    def build(self, settings: Mapping[str, Any] | None = None, image_shape=gan.IMAGE_SHAPE):
         """The compiled model with the recipe's settings (``settings`` overrides some, for an experiment)."""
-        return self.builder({**self.settings, **(settings or {})}, image_shape=image_shape)
+        return self.builder(training.merge_settings(dict(self.settings), dict(settings or {})), image_shape=image_shape)
 
-    def dataset(self, images, labels=None):
-        """The ``tf.data`` pipeline the model trains on: shuffled batches of ``settings["batch_size"]``."""
+    def variant(self, name: str, checkpoint: str | None, budget_seconds: Mapping[str, float | None] | None = None,
+                settings: Mapping[str, Any] | None = None, lesson: str | None = None) -> "Recipe":
+        """The same model trained again elsewhere, with other settings, budget or checkpoint names (lesson 09's
+        beta-VAEs, lesson 10's seven generators); ``checkpoint=None`` for one that ships none (lesson 11's small
+        conditional VAE)."""
+        return dataclasses.replace(self, name=name, checkpoint=checkpoint, lesson=lesson or self.lesson,
+                                   budget_seconds=dict(budget_seconds or self.budget_seconds),
+                                   settings=training.merge_settings(dict(self.settings), dict(settings or {})))
+
+    # ------------------------------------------------------------------ data and training
+    @property
+    def default_dataset(self) -> str:
+        return next(iter(self.budget_seconds))
+
+    def budget(self, quick_steps: int, dataset: str | None = None) -> training.TimeBudget:
+        """A fresh training budget for the run mode: the recipe's full-mode seconds on ``dataset``, or exactly
+        ``quick_steps`` steps in quick mode (``training.lesson_budget``)."""
+        seconds = self.budget_seconds[dataset or self.default_dataset]
+        if seconds is None:
+            raise ValueError(f"{self.name} trains for settings['epochs'] epochs, not for a time budget.")
+        return training.lesson_budget(seconds, quick_steps)
+
+    def dataset(self, data, labels=None):
+        """The ``tf.data`` pipeline the model trains on: shuffled batches of ``settings["batch_size"]``. ``data`` is
+        already scaled (``self.scale``): images ``(N, H, W, C)`` or vectors ``(N, d)`` (points, codes)."""
         if self.conditional and labels is None:
             raise ValueError(f"{self.name} is a conditional model: it trains on images and their labels.")
-        return datasets.make_dataset(images, labels if self.conditional else None,
-                                     batch_size=self.settings["batch_size"], seed=self.shuffle_seed)
+        data = np.asarray(data)
+        batch_size = self.settings["batch_size"]
+        if data.ndim == 2:   # vectors: the same pipeline as datasets.make_dataset's, for points and codes
+            import tensorflow as tf
 
-    def train(self, model: keras.Model, images, labels=None, seconds: float = 60.0, min_steps: int = 0,
-              callbacks=()) -> tuple[training.TimeBudget, keras.callbacks.History]:
-        """Train ``model`` for ``seconds`` of wall-clock time (``training.TimeBudget``). Returns the budget (its
-        ``steps`` and ``elapsed``) and the ``History`` that ``fit`` returns."""
-        budget = training.TimeBudget(seconds, min_steps=min_steps)
-        history = model.fit(self.dataset(images, labels), epochs=1_000_000, shuffle=False, verbose=0,
-                            callbacks=[budget, *callbacks])
+            return (tf.data.Dataset.from_tensor_slices(data.astype(np.float32)).cache()
+                    .shuffle(len(data), seed=self.shuffle_seed).batch(batch_size, drop_remainder=True)
+                    .prefetch(tf.data.AUTOTUNE))
+        return datasets.make_dataset(data, labels if self.conditional else None, batch_size=batch_size,
+                                     seed=self.shuffle_seed)
+
+    def train(self, model, data, labels=None, budget: training.TimeBudget | None = None, epochs: int | None = None,
+              callbacks=(), steps_per_epoch: int | None = None, **fit_kwargs):
+        """Train ``model`` on ``data`` (scaled) until ``budget`` is spent (``training.lesson_budget``: seconds in
+        full mode, steps in quick mode) or for ``epochs`` epochs. With ``steps_per_epoch`` the data repeat and an
+        "epoch" is that many steps (one logged loss each). Returns the budget (``None`` without one) and the
+        ``History`` that ``fit`` returns."""
+        if (budget is None) == (epochs is None):
+            raise ValueError("train for a budget (training.lesson_budget(...)) or for a number of epochs: give one.")
+        if self.trainer is not None:
+            return budget, self.trainer(self, model, data, labels, epochs=epochs, budget=budget, callbacks=callbacks)
+        pipeline = self.dataset(data, labels)
+        if steps_per_epoch is not None:
+            pipeline = pipeline.repeat()
+        history = model.fit(pipeline, epochs=epochs or 1_000_000, steps_per_epoch=steps_per_epoch, shuffle=False,
+                            verbose=0, callbacks=[*([budget] if budget else []), *callbacks], **fit_kwargs)
         return budget, history
 
-    def checkpoint_name(self, dataset: str) -> str:
+    # ------------------------------------------------------------------ checkpoints
+    def checkpoint_names(self, dataset: str | None = None) -> dict[str, str]:
+        """``{network: checkpoint name}`` of the recipe's shipped checkpoints for ``dataset``."""
+        dataset = dataset or self.default_dataset
+        if not self.checkpoint:
+            raise ValueError(f"{self.name} ships no checkpoint: train it (unset COURSE_TRAINING).")
         if dataset not in self.budget_seconds:
             raise ValueError(f"{self.name} is trained on {sorted(self.budget_seconds)}, not {dataset!r}.")
-        return self.checkpoint.format(dataset=dataset)
+        return {network: self.checkpoint.format(dataset=dataset, network=network) for network in self.networks}
 
-    def checkpoint_settings(self, dataset: str, seconds: float) -> dict:
-        """What the checkpoint's manifest entry records as its settings (and what loading compares)."""
-        return {**self.settings, "dataset": dataset, "budget_seconds": seconds}
+    def checkpoint_name(self, dataset: str | None = None) -> str:
+        """The name of the recipe's first (often only) checkpoint for ``dataset``."""
+        return next(iter(self.checkpoint_names(dataset).values()))
 
-    def load(self, dataset: str, directory=None) -> tuple[keras.Model, dict]:
-        """The model built from the recipe with the shipped checkpoint's weights, and the checkpoint's manifest
-        entry. Refuses a checkpoint trained with other settings than the recipe's (``checkpoints.CheckpointError``,
-        naming the setting)."""
+    def checkpoint_settings(self, dataset: str | None = None, seconds: float | None = None) -> dict:
+        """What the checkpoints' manifest entries record as their settings (and what loading compares)."""
+        recorded = {**self.settings, "dataset": dataset or self.default_dataset}
+        return recorded if seconds is None else {**recorded, "budget_seconds": seconds}
+
+    def load_into(self, model, dataset: str | None = None, directory=None) -> dict:
+        """Copy the shipped checkpoints of ``dataset`` into ``model`` (built by :meth:`build`) and return the manifest
+        entry of the first. Refuses a checkpoint trained with other settings than the recipe's
+        (``checkpoints.CheckpointError``, naming the setting)."""
+        entries = [checkpoints.load_weights_into(getattr(model, self.networks[network]), name, directory,
+                                                 settings=self.checkpoint_settings(dataset))
+                   for network, name in self.checkpoint_names(dataset).items()]
+        return entries[0]
+
+    def load(self, dataset: str | None = None, directory=None):
+        """The model built from the recipe with the shipped checkpoints' weights, and the first checkpoint's manifest
+        entry (steps, seconds, history of the run that made it)."""
         model = self.build()
-        entry = checkpoints.load_weights_into(getattr(model, self.saved_network), self.checkpoint_name(dataset),
-                                              directory, settings={**self.settings, "dataset": dataset})
-        return model, entry
+        return model, self.load_into(model, dataset, directory)
 
 
+# ---------------------------------------------------------------------------------------------- lesson 04
+def _train_skeleton_gan(recipe, model, images, labels=None, epochs=None, budget=None, callbacks=()):
+    """Lesson 04's recipe trains with the overview's loop, ``gan.train_gan``, for ``settings["epochs"]`` epochs."""
+    if budget is not None:
+        raise ValueError("lesson 04's GAN trains for a number of epochs (the overview's train_gan), not a time budget.")
+    return gan.train_gan(model.generator, model.discriminator, model.gan, images, epochs, recipe.settings["batch_size"])
+
+
+LESSON_04 = Recipe(
+    name="lesson 04 fully-connected GAN", lesson="04", settings=gan.LESSON_04_SETTINGS, builder=gan.build_lesson_04_gan,
+    budget_seconds={"mnist": None}, checkpoint="lesson04_{network}", trainer=_train_skeleton_gan)
+LESSON_04_DISCRIMINATOR_WINS = LESSON_04.variant(   # section 8: the discriminator 10x faster, the generator 10x slower
+    "lesson 04 GAN whose discriminator wins", "lesson04_bad_{network}",
+    settings={"epochs": 10, "d_learning_rate": 2e-3, "g_learning_rate": 2e-5})
+
+# ---------------------------------------------------------------------------------------------- lessons 05 and 07
 LESSON_05 = Recipe(
-    name="lesson 05 DCGAN", lesson="05", settings=gan.LESSON_05_SETTINGS,
-    builder=lambda settings, image_shape: gan.build_lesson_05_dcgan(settings, image_shape=image_shape),
-    budget_seconds={"mnist": 270, "fashion_mnist": 180}, checkpoint="lesson05_{dataset}_generator",
-    saved_network="sampler")
+    name="lesson 05 DCGAN", lesson="05", settings=gan.LESSON_05_SETTINGS, builder=gan.build_lesson_05_dcgan,
+    budget_seconds={"mnist": 270, "fashion_mnist": 180}, checkpoint="lesson05_{dataset}_{network}",
+    networks={"generator": "sampler"})
 
 LESSON_07 = Recipe(
-    name="lesson 07 conditional GAN", lesson="07", settings=cgan.LESSON_07_SETTINGS,
-    builder=lambda settings, image_shape: cgan.build_lesson_07_cgan(settings, image_shape=image_shape),
-    budget_seconds={"mnist": 165, "fashion_mnist": 165}, checkpoint="lesson07_{dataset}_generator",
-    conditional=True)
+    name="lesson 07 conditional GAN", lesson="07", settings=cgan.LESSON_07_SETTINGS, builder=cgan.build_lesson_07_cgan,
+    budget_seconds={"mnist": 165, "fashion_mnist": 165}, checkpoint="lesson07_{dataset}_{network}", conditional=True)
 
-RECIPES = {recipe.lesson: recipe for recipe in (LESSON_05, LESSON_07)}
+# ---------------------------------------------------------------------------------------------- lesson 06
+LESSON_06_PLAIN_GAN = Recipe(
+    name="lesson 06 plain GAN", lesson="06", settings=wgan.LESSON_06_GAN_SETTINGS, builder=wgan.build_lesson_06_gan,
+    budget_seconds={"ring_of_gaussians": None}, checkpoint="lesson06_plain_gan_{network}", scale=np.asarray)
+LESSON_06_SN_GAN = LESSON_06_PLAIN_GAN.variant("lesson 06 SN-GAN", "lesson06_sn_gan_{network}",
+                                               settings={"spectral_norm": True})
+LESSON_06_WGAN_GP = dataclasses.replace(
+    LESSON_06_PLAIN_GAN, name="lesson 06 WGAN-GP", settings=wgan.LESSON_06_WGAN_GP_SETTINGS,
+    builder=wgan.build_lesson_06_wgan_gp, checkpoint="lesson06_wgan_gp_{network}")
+
+# ---------------------------------------------------------------------------------------------- lessons 08 and 09
+_VAE_NETWORKS = {"encoder": "encoder", "decoder": "decoder"}
+LESSON_08 = Recipe(
+    name="lesson 08 VAE", lesson="08", settings=vae.LESSON_08_SETTINGS, builder=vae.build_lesson_08_vae,
+    budget_seconds={"mnist": 240}, checkpoint="lesson08_vae_{network}", networks=_VAE_NETWORKS,
+    scale=datasets.to_zero_one)
+LESSON_08_2D = LESSON_08.variant("lesson 08 VAE with a 2-D code", "lesson08_vae_2d_{network}", {"mnist": 60},
+                                 settings={"latent_dim": 2})
+LESSON_08_FASHION = LESSON_08.variant("lesson 08 Fashion-MNIST VAE", "lesson08_fashion_vae_{network}",
+                                      {"fashion_mnist": 75}, settings={"dynamic_binarization": False})
+
+LESSON_09_BETAS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def lesson_09_beta_vae(beta: float) -> Recipe:
+    """Lesson 09's beta-VAE for one beta: lesson 08's VAE, 35 s, checkpoints ``lesson09_beta_<beta>_...``."""
+    return LESSON_08.variant(f"lesson 09 beta-VAE, beta = {beta:g}", f"lesson09_beta_{beta:g}_{{network}}", {"mnist": 35},
+                             settings={"beta": float(beta)}, lesson="09")
+
+
+LESSON_09_CVAE = Recipe(
+    name="lesson 09 conditional VAE", lesson="09", settings=vae.LESSON_09_SETTINGS, builder=vae.build_lesson_09_cvae,
+    budget_seconds={"mnist": 100}, checkpoint="lesson09_cvae_{network}", networks=_VAE_NETWORKS,
+    scale=datasets.to_zero_one, conditional=True)
+LESSON_09_CGAN = LESSON_07.variant("lesson 09 conditional GAN (lesson 07's, as long as the conditional VAE)",
+                                   "lesson09_cgan_{network}", {"mnist": 100}, lesson="09")
+
+# ---------------------------------------------------------------------------------------------- lesson 10
+LESSON_10_SECONDS = 45   # the same wall-clock budget for each of the seven generators
+
+
+def _for_lesson_10(recipe: Recipe, prefix: str, settings=None) -> Recipe:
+    return recipe.variant(f"lesson 10 {recipe.name.split(' ', 2)[-1]}", f"lesson10_{prefix}_{{network}}",
+                          {"mnist": LESSON_10_SECONDS}, settings=settings, lesson="10")
+
+
+def _train_fully_connected_gan_for_budget(recipe, model, images, labels=None, epochs=None, budget=None, callbacks=()):
+    """Lesson 04's loop for a time budget: ``gan.train_gan`` on random slices of 10 batches until ``budget`` is spent."""
+    if budget is None:
+        raise ValueError("lesson 10's fully-connected GAN trains for a budget: give training.lesson_budget(...).")
+    batch_size, pick = recipe.settings["batch_size"], np.random.default_rng(recipe.shuffle_seed)
+    slice_size = min(len(images), 10 * batch_size)
+    done, history = False, {"d_loss": [], "d_acc": [], "g_loss": []}
+    while not done:
+        part = gan.train_gan(model.generator, model.discriminator, model.gan,
+                             images[pick.choice(len(images), slice_size, replace=False)], 1, batch_size,
+                             seed=budget.steps)
+        for key, values in part.items():
+            history[key] += values
+        done = budget.count(slice_size // batch_size)
+    return history
+
+
+LESSON_10_MLP_GAN = dataclasses.replace(   # lesson 04's GAN, for a budget instead of its 30 epochs
+    _for_lesson_10(LESSON_04, "mlp_gan"), name="lesson 10 fully-connected GAN",
+    settings={key: value for key, value in LESSON_04.settings.items() if key != "epochs"},
+    trainer=_train_fully_connected_gan_for_budget)
+LESSON_10_DCGAN = _for_lesson_10(LESSON_05, "dcgan")
+LESSON_10_WGAN_GP = Recipe(
+    name="lesson 10 WGAN-GP", lesson="10", settings=wgan.LESSON_10_WGAN_GP_SETTINGS, builder=wgan.build_lesson_10_wgan_gp,
+    budget_seconds={"mnist": LESSON_10_SECONDS}, checkpoint="lesson10_wgan_gp_{network}")
+LESSON_10_CGAN = _for_lesson_10(LESSON_07, "cgan")
+LESSON_10_VAE = _for_lesson_10(LESSON_08, "vae")
+LESSON_10_BETA_VAE = _for_lesson_10(LESSON_08, "beta_vae", settings={"beta": 4.0})
+LESSON_10_CVAE = _for_lesson_10(LESSON_09_CVAE, "cvae")
+
+# ---------------------------------------------------------------------------------------------- lesson 12
+LESSON_12_PIXEL = Recipe(
+    name="lesson 12 diffusion in pixel space", lesson="12", settings=diffusion.LESSON_12_PIXEL_SETTINGS,
+    builder=diffusion.build_lesson_12_pixel_diffusion, budget_seconds={"mnist": 75},
+    checkpoint="lesson12_pixel_{network}", networks={"denoiser": "ema_denoiser"})
+LESSON_12_LATENT = Recipe(   # trains on the standardised codes of lesson 08's shipped VAE (diffusion.standardised_codes)
+    name="lesson 12 diffusion on the VAE's codes", lesson="12", settings=diffusion.LESSON_12_LATENT_SETTINGS,
+    builder=diffusion.build_lesson_12_latent_diffusion, budget_seconds={"mnist": 35},
+    checkpoint="lesson12_latent_{network}", networks={"denoiser": "ema_denoiser"}, scale=np.asarray)
+
+
+RECIPES: dict[str, Recipe] = {   # every recipe that ships checkpoints, by their names' common prefix
+    recipe.checkpoint.split("{")[0].rstrip("_"): recipe for recipe in (
+        LESSON_04, LESSON_04_DISCRIMINATOR_WINS, LESSON_05, LESSON_06_PLAIN_GAN, LESSON_06_SN_GAN, LESSON_06_WGAN_GP,
+        LESSON_07, LESSON_08, LESSON_08_2D, LESSON_08_FASHION, *map(lesson_09_beta_vae, LESSON_09_BETAS),
+        LESSON_09_CVAE, LESSON_09_CGAN, LESSON_10_MLP_GAN, LESSON_10_DCGAN, LESSON_10_WGAN_GP, LESSON_10_CGAN,
+        LESSON_10_VAE, LESSON_10_BETA_VAE, LESSON_10_CVAE, LESSON_12_PIXEL, LESSON_12_LATENT)}
+
+
+def for_lesson(lesson: str) -> list[Recipe]:
+    """The recipes of lesson ``lesson`` (``"08"``), in the order ``data/make_checkpoints.py`` trains them."""
+    found = [recipe for recipe in RECIPES.values() if recipe.lesson == lesson]
+    if not found:
+        raise ValueError(f"no recipe for lesson {lesson!r}; the lessons with recipes are "
+                         f"{sorted({recipe.lesson for recipe in RECIPES.values()})}.")
+    return found

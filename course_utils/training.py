@@ -123,33 +123,68 @@ class SampleGridCallback(keras.callbacks.Callback):
 
 
 class TimeBudget(keras.callbacks.Callback):
-    """Stop ``fit`` once ``seconds`` of training have passed (checked after every batch).
+    """Stop ``fit`` once ``seconds`` of training have passed (checked after every batch), or after ``max_steps``.
 
     Comparing models "for the same wall-clock budget" (lessons 05 and 10, the benchmark) needs this rather
     than a number of epochs, since models differ in speed. The clock starts when the first step ends: that step
     also builds the TensorFlow graph, which takes from a fraction of a second to many seconds on a busy machine
-    and is not training. ``min_steps`` guarantees a floor of updates even on a slow or busy machine (quick mode
-    uses it so a lesson's checks never see an untrained model). ``elapsed`` (seconds since the first step) and
-    ``steps`` (all steps) report what was used.
+    and is not training. ``min_steps`` guarantees a floor of updates even on a slow or busy machine; ``max_steps``
+    a ceiling. ``elapsed`` (seconds since the first step) and ``steps`` (all steps) report what was used.
+
+    A lesson makes its budget with :func:`lesson_budget`: seconds in full mode, an exact number of steps in quick
+    mode. A hand-written loop (lesson 10's fully-connected GAN) calls :meth:`count` after its steps and stops when
+    it returns ``True``.
     """
 
-    def __init__(self, seconds: float, min_steps: int = 0):
+    def __init__(self, seconds: float, min_steps: int = 0, max_steps: int | None = None):
         super().__init__()
-        if seconds <= 0:
+        if not seconds > 0:
             raise ValueError(f"seconds must be positive, got {seconds}.")
         if min_steps < 0:
             raise ValueError(f"min_steps must be >= 0, got {min_steps}.")
-        self.seconds, self.min_steps, self.elapsed, self.steps = seconds, int(min_steps), 0.0, 0
-        self._start = None
+        if max_steps is not None and max_steps < max(1, min_steps):
+            raise ValueError(f"max_steps must be at least 1 and at least min_steps ({min_steps}), got {max_steps}.")
+        self.seconds, self.min_steps, self.max_steps = seconds, int(min_steps), max_steps
+        self.elapsed, self.steps, self._start = 0.0, 0, None
+
+    @property
+    def by_steps(self) -> bool:
+        """True when the budget is a number of steps (quick mode), not a time."""
+        return self.seconds == float("inf")
+
+    def describe(self) -> str:
+        """What the budget is, for a lesson's printout: ``"240 s of training"`` or ``"60 steps (quick mode)"``."""
+        return f"{self.max_steps} steps (quick mode)" if self.by_steps else f"{self.seconds:g} s of training"
 
     def on_train_begin(self, logs=None):
         self._start = None
 
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
+    def count(self, steps: int = 1) -> bool:
+        """Record ``steps`` more training steps; ``True`` when the budget is spent."""
+        self.steps += steps
         if self._start is None:  # the first step ends: graph built, start the clock
             self._start = time.perf_counter()
-            return
+            return self.max_steps is not None and self.steps >= self.max_steps
         self.elapsed = time.perf_counter() - self._start
-        if self.elapsed >= self.seconds and self.steps >= self.min_steps:
+        if self.max_steps is not None and self.steps >= self.max_steps:
+            return True
+        return self.elapsed >= self.seconds and self.steps >= self.min_steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self.count(1):
             self.model.stop_training = True
+
+
+def lesson_budget(full_seconds: float, quick_steps: int) -> TimeBudget:
+    """A lesson's training budget for the run mode (``COURSE_MODE``).
+
+    * full mode: ``full_seconds`` of wall-clock training. A faster machine makes more steps, a slower one fewer;
+      the budget's ``steps`` say how many, and the lesson judges its results by them.
+    * quick mode (CI): exactly ``quick_steps`` steps, however fast the machine. A quick-mode run is then the same
+      computation everywhere, so the same seed prints the same numbers, and its checks hold on any machine.
+    """
+    if quick_steps < 1:
+        raise ValueError(f"quick_steps must be a positive number of steps, got {quick_steps}.")
+    if run_mode() == "quick":
+        return TimeBudget(float("inf"), min_steps=quick_steps, max_steps=quick_steps)
+    return TimeBudget(full_seconds)

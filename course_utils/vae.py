@@ -313,21 +313,21 @@ LESSON_08_SETTINGS = {"latent_dim": 16, "hidden": (512, 256), "batch_size": 128,
 LESSON_09_SETTINGS = {**LESSON_08_SETTINGS, "latent_dim": 2, "n_classes": 10}
 
 
-def build_lesson_08_vae(settings: dict | None = None) -> VAE:
+def build_lesson_08_vae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> VAE:
     """The lesson-08 VAE, compiled with Adam."""
     s = training.merge_settings(LESSON_08_SETTINGS, settings)
-    model = VAE(build_encoder(s["latent_dim"], hidden=s["hidden"]),
-                build_decoder(s["latent_dim"], hidden=s["hidden"][::-1]),
+    model = VAE(build_encoder(s["latent_dim"], hidden=s["hidden"], image_shape=image_shape),
+                build_decoder(s["latent_dim"], hidden=s["hidden"][::-1], image_shape=image_shape),
                 beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])
     model.compile(optimizer=keras.optimizers.Adam(s["learning_rate"]))
     return model
 
 
-def build_lesson_09_cvae(settings: dict | None = None) -> ConditionalVAE:
+def build_lesson_09_cvae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> ConditionalVAE:
     """The lesson-09 conditional VAE, compiled with Adam."""
     s = training.merge_settings(LESSON_09_SETTINGS, settings)
-    model = ConditionalVAE(build_encoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"]),
-                           build_decoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"][::-1]),
+    model = ConditionalVAE(build_encoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"], image_shape=image_shape),
+                           build_decoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"][::-1], image_shape=image_shape),
                            n_classes=s["n_classes"], beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])
     model.compile(optimizer=keras.optimizers.Adam(s["learning_rate"]))
     return model

@@ -165,6 +165,12 @@ def test_checkpoint_dir_follows_the_data_dir(monkeypatch, tmp_path):
 LESSONS_THAT_LOAD_OTHERS = {"11"}   # builds lessons 05, 08 and 09's models and loads their checkpoints
 
 
+def _names_in_recipes(recipe) -> list[str]:
+    """How a lesson can name ``recipe``: ``recipes.LESSON_08_2D``, or the function that makes it (lesson 09's betas)."""
+    names = [f"recipes.{key}" for key, value in vars(recipes).items() if value is recipe]
+    return names or ["recipes.lesson_09_beta_vae"]
+
+
 @pytest.mark.parametrize("lesson", sorted({e["lesson"] for e in MANIFEST.values()} | LESSONS_THAT_LOAD_OTHERS))
 def test_every_lesson_with_checkpoints_offers_train_or_load(lesson):
     [path] = sorted((ROOT / "notebooks").glob(f"{lesson}_*.ipynb"))
@@ -174,14 +180,12 @@ def test_every_lesson_with_checkpoints_offers_train_or_load(lesson):
     assert "TRAINING = checkpoints.train_or_load()" in imports, f"{path.name}: the imports cell must offer the choice"
     source = "\n".join(code)
     assert 'if TRAINING == "load"' in source
-    recipe = recipes.RECIPES.get(lesson)
-    if recipe is not None:   # the lesson loads through its recipe, which knows the checkpoints' names
-        assert f"RECIPE = recipes.{[k for k, v in vars(recipes).items() if v is recipe][0]}" in source
-        assert "RECIPE.load(" in source
-        source += "\n".join(recipe.checkpoint_name(dataset) for dataset in recipe.budget_seconds)
-    for name in (n for n, e in MANIFEST.items() if e["lesson"] == lesson):
-        pattern = re.sub(r"beta_[0-9.]+_", "beta_{beta:g}_", name)     # lesson 09 loads its beta sweep in a loop
-        assert name in source or pattern in source, f"{path.name} never loads the checkpoint {name!r}"
+    # the lesson loads through its recipes, which know the checkpoints' names and refuse other settings
+    assert ".load(" in source or ".load_into(" in source, f"{path.name} does not load through a recipe"
+    assert "checkpoints.load_weights_into(" not in source, f"{path.name} loads a checkpoint around its recipe"
+    if lesson not in LESSONS_THAT_LOAD_OTHERS:
+        for recipe in recipes.for_lesson(lesson):
+            assert any(name in source for name in _names_in_recipes(recipe)), f"{path.name} never uses {recipe.name}"
     assert any("COURSE_TRAINING" in c.source for c in cells if c.cell_type == "markdown"), \
         f"{path.name}: say in a markdown cell how to choose"
 
@@ -193,10 +197,11 @@ def test_every_checkpoint_a_lesson_names_is_shipped():
         source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
         for name in re.findall(r'"(lesson\d\d_[A-Za-z0-9_.{}:]+)"', source):
             named.setdefault(name, path.name)
-    for recipe in recipes.RECIPES.values():   # lessons 05 and 07 take their checkpoints' names from their recipe
+    for recipe in recipes.RECIPES.values():   # the lessons take their checkpoints' names from their recipes
         for dataset in recipe.budget_seconds:
-            named.setdefault(recipe.checkpoint_name(dataset), f"recipes.RECIPES[{recipe.lesson!r}]")
-    assert len(named) >= 30
+            for name in recipe.checkpoint_names(dataset).values():
+                named.setdefault(name, recipe.name)
+    assert len(named) >= 40
     for name, notebook in named.items():
         if "{" in name:          # a pattern filled in a loop: lesson 09's beta sweep
             pattern = re.escape(name).replace(re.escape("{beta:g}"), "[0-9.]+")

@@ -1,24 +1,62 @@
-"""Recipes (course_utils.recipes): one place for a lesson's model, and loading refuses weights from another recipe."""
+"""Recipes (course_utils.recipes): every trained model in one place, and loading refuses weights from another recipe."""
 import json
 import shutil
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from course_utils import checkpoints, datasets, recipes
+from course_utils import checkpoints, datasets, diffusion, gan, recipes, training
 
 SHIPPED = checkpoints.checkpoint_dir()
+ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("lesson", sorted(recipes.RECIPES))
-@pytest.mark.parametrize("dataset", ["mnist", "fashion_mnist"])
-def test_every_recipe_loads_its_shipped_checkpoints(lesson, dataset):
-    recipe = recipes.RECIPES[lesson]
-    model, entry = recipe.load(dataset)
-    assert entry["lesson"] == lesson and entry["settings"]["dataset"] == dataset
-    assert {k: entry["settings"][k] for k in recipe.settings} == json.loads(json.dumps(dict(recipe.settings)))
-    drawn = model.generate(np.arange(4) % 10) if recipe.conditional else model.generate(4)
-    assert drawn.shape == (4, 28, 28, 1) and np.abs(drawn).max() <= 1.0
+def draw(recipe, model):
+    """Four samples (or denoiser outputs) from a model built by ``recipe``, whatever its kind."""
+    if isinstance(model, gan.SkeletonGAN):
+        return model.generator.predict(gan.fixed_noise(4, recipe.settings["latent_dim"]), verbose=0)
+    if isinstance(model, diffusion.DiffusionModel):
+        shape = (4, *model.ema_denoiser.inputs[0].shape[1:])
+        return model.ema_denoiser([np.zeros(shape, np.float32), np.full(4, 10, np.int32)]).numpy()
+    return model.generate(np.arange(4) % 10) if recipe.conditional else model.generate(4)
+
+
+@pytest.mark.parametrize("prefix", sorted(recipes.RECIPES))
+def test_every_recipe_loads_its_shipped_checkpoints_with_its_own_settings(prefix):
+    recipe = recipes.RECIPES[prefix]
+    for dataset in recipe.budget_seconds:
+        model, entry = recipe.load(dataset)
+        assert entry["lesson"] == recipe.lesson and entry["settings"]["dataset"] == dataset
+        recorded = {key: entry["settings"][key] for key in recipe.settings}
+        assert recorded == json.loads(json.dumps(dict(recipe.settings)))
+        if recipe.budget_seconds[dataset] is not None:   # trained for the recipe's full-mode budget
+            assert entry["settings"]["budget_seconds"] == recipe.budget_seconds[dataset]
+        drawn = draw(recipe, model)
+        assert drawn.shape[0] == 4 and np.all(np.isfinite(drawn))
+
+
+def test_every_shipped_checkpoint_comes_from_exactly_one_recipe():
+    """No checkpoint is made outside the recipes (a lesson's settings written a second time in the script)."""
+    owners = {}
+    for recipe in recipes.RECIPES.values():
+        for dataset in recipe.budget_seconds:
+            for name in recipe.checkpoint_names(dataset).values():
+                assert name not in owners, f"{name} belongs to {owners.get(name)} and {recipe.name}"
+                owners[name] = recipe.name
+    assert set(owners) == set(checkpoints.manifest())
+
+
+def test_the_checkpoint_script_trains_every_recipe_through_its_lesson_job():
+    sys.path.insert(0, str(ROOT / "data"))
+    import make_checkpoints
+
+    lessons = {recipe.lesson for recipe in recipes.RECIPES.values()}
+    assert {f"lesson{lesson}" for lesson in lessons} == set(make_checkpoints.JOBS)
+    source = (ROOT / "data" / "make_checkpoints.py").read_text()
+    for builder in ("build_lesson_", "keras.optimizers", "LESSON_0", "LESSON_1"):   # settings live in the recipes only
+        assert builder not in source.replace("recipes.LESSON_", ""), builder
 
 
 @pytest.fixture
@@ -37,6 +75,16 @@ def test_a_checkpoint_of_a_changed_recipe_is_refused_naming_the_setting(copied_c
     model, _ = recipes.LESSON_05.load("mnist", copied_checkpoints)   # the recipe itself still loads
 
 
+def test_a_variant_with_a_changed_setting_is_refused_too():
+    changed = recipes.LESSON_08.variant("a VAE with another beta", recipes.LESSON_08.checkpoint, settings={"beta": 2.0})
+    with pytest.raises(checkpoints.CheckpointError, match=r"beta=1\.0.*recipe now has beta=2\.0.*--only lesson08"):
+        changed.load()
+    with pytest.raises(ValueError, match=r"unknown settings \['bta'\]"):
+        recipes.LESSON_08.variant("a typo", None, settings={"bta": 2.0})
+    with pytest.raises(ValueError, match="ships no checkpoint"):
+        recipes.LESSON_08.variant("not shipped", None).load()
+
+
 def test_a_manifest_without_the_setting_is_refused(copied_checkpoints):
     path = copied_checkpoints / "manifest.json"
     manifest = json.loads(path.read_text())
@@ -50,9 +98,33 @@ def test_train_runs_for_its_budget_and_conditional_recipes_need_labels():
     images = datasets.to_minus_one_one(np.random.default_rng(0).integers(0, 256, (128, 28, 28), dtype=np.uint8))
     recipe = recipes.LESSON_05
     model = recipe.build({"g_width": 8, "d_width": 8, "latent_dim": 8})
-    budget, history = recipe.train(model, images, seconds=0.5, min_steps=3)
-    assert budget.steps >= 3 and len(history.history["d_loss"]) >= 1
+    budget, history = recipe.train(model, images, budget=training.TimeBudget(float("inf"), max_steps=5))
+    assert budget.steps == 5 and len(history.history["d_loss"]) == 3   # 2 batches of 64 per epoch: epochs of 2, 2, 1 steps
+    with pytest.raises(ValueError, match="budget .* or for a number of epochs"):
+        recipe.train(model, images)
     with pytest.raises(ValueError, match="conditional model"):
         recipes.LESSON_07.dataset(images)
     with pytest.raises(ValueError, match="not 'cifar'"):
         recipe.checkpoint_name("cifar")
+    with pytest.raises(ValueError, match="trains for settings\\['epochs'\\] epochs"):
+        recipes.LESSON_04.budget(10)
+
+
+def test_recipes_for_points_and_the_skeleton_loop_train_too():
+    points = np.random.default_rng(0).standard_normal((512, 2)).astype(np.float32)
+    recipe = recipes.LESSON_06_PLAIN_GAN
+    model = recipe.build()
+    _, history = recipe.train(model, points, epochs=1)
+    assert len(history.history["d_loss"]) == 1
+    images = datasets.to_minus_one_one(np.random.default_rng(0).integers(0, 256, (256, 28, 28), dtype=np.uint8))
+    skeleton = recipes.LESSON_10_MLP_GAN.build()
+    budget, history = recipes.LESSON_10_MLP_GAN.train(skeleton, images, budget=training.TimeBudget(float("inf"), max_steps=20))
+    assert budget.steps == 20 and len(history["g_loss"]) == 5   # 256 images: rounds of lesson 04's loop of 4 steps each
+    assert "epochs" not in recipes.LESSON_10_MLP_GAN.settings      # it trains for a budget, not for lesson 04's epochs
+
+
+def test_for_lesson_lists_a_lessons_recipes_and_refuses_an_unknown_lesson():
+    assert [r.name for r in recipes.for_lesson("06")] == ["lesson 06 plain GAN", "lesson 06 SN-GAN", "lesson 06 WGAN-GP"]
+    assert len(recipes.for_lesson("10")) == 7
+    with pytest.raises(ValueError, match="no recipe for lesson '13'"):
+        recipes.for_lesson("13")

@@ -112,6 +112,38 @@ def test_time_budget_min_steps_outlasts_the_seconds():
     assert budget.steps == 40
 
 
+def test_time_budget_max_steps_stops_at_exactly_that_many_steps():
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    budget = training.TimeBudget(float("inf"), min_steps=25, max_steps=25)
+    x = np.zeros((1000, 2), np.float32)
+    model.fit(x, x[:, :1], batch_size=1, epochs=5, verbose=0, callbacks=[budget])
+    assert budget.steps == 25 and budget.by_steps and budget.describe() == "25 steps (quick mode)"
+    with pytest.raises(ValueError, match="max_steps must be at least"):
+        training.TimeBudget(1, min_steps=10, max_steps=5)
+
+
+def test_a_hand_written_loop_counts_its_steps_against_the_budget():
+    budget = training.TimeBudget(float("inf"), max_steps=30)
+    rounds = 0
+    while not budget.count(10):
+        rounds += 1
+    assert budget.steps == 30 and rounds == 2
+
+
+def test_lesson_budget_is_steps_in_quick_mode_and_seconds_in_full_mode(monkeypatch):
+    monkeypatch.setenv("COURSE_MODE", "quick")
+    quick = training.lesson_budget(240, quick_steps=60)
+    assert (quick.min_steps, quick.max_steps, quick.by_steps) == (60, 60, True)
+    monkeypatch.setenv("COURSE_MODE", "full")
+    full = training.lesson_budget(240, quick_steps=60)
+    assert (full.seconds, full.max_steps, full.by_steps, full.describe()) == (240, None, False, "240 s of training")
+    with pytest.raises(ValueError, match="quick_steps"):
+        training.lesson_budget(240, quick_steps=0)
+
+
 def test_time_budget_does_not_count_the_first_step():
     """The first step builds the graph (seconds on a busy machine); a budget shorter than that must still train."""
     import time
