@@ -64,19 +64,16 @@ def load_classifier(dataset: str = "mnist", directory: str | Path | None = None)
     return model, accuracy_on_test_split(model, dataset)
 
 
-def build_classifier(n_classes: int = 10, image_shape=(28, 28, 1), seed: int = 0) -> keras.Model:
+def build_classifier(n_classes: int = 10, image_shape=(28, 28, 1)) -> keras.Model:
     """Images of ``image_shape`` (28x28x1 by default) in [-1, 1] -> class logits; the 64-unit layer named
-    ``features`` feeds the metrics. Its initial weights and its dropout come from ``seed`` alone: building it leaves
-    the process's random state as it was, so a lesson's later numbers do not depend on whether the classifier was
-    trained or loaded from its cache."""
-    init = lambda offset: keras.initializers.GlorotUniform(seed=seed + offset)   # noqa: E731
+    ``features`` feeds the metrics."""
     return keras.Sequential([
         keras.Input(datasets.check_image_shape(image_shape)),
-        layers.Conv2D(32, 3, activation="relu", padding="same", kernel_initializer=init(0)), layers.MaxPooling2D(),
-        layers.Conv2D(64, 3, activation="relu", padding="same", kernel_initializer=init(1)), layers.MaxPooling2D(),
-        layers.Flatten(), layers.Dropout(0.3, seed=seed),
-        layers.Dense(64, activation="relu", name=FEATURE_LAYER, kernel_initializer=init(2)),
-        layers.Dense(n_classes, kernel_initializer=init(3)),
+        layers.Conv2D(32, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
+        layers.Conv2D(64, 3, activation="relu", padding="same"), layers.MaxPooling2D(),
+        layers.Flatten(), layers.Dropout(0.3),
+        layers.Dense(64, activation="relu", name=FEATURE_LAYER),
+        layers.Dense(n_classes),
     ], name="domain_classifier")
 
 
@@ -97,7 +94,8 @@ def train_classifier(dataset: str = "mnist", epochs: int = 8, cache_dir: str | P
     if path is not None and path.exists():
         model = keras.saving.load_model(path, safe_mode=True)
     else:
-        model = build_classifier(seed=seed)   # seeded weights: the process's random state is left alone
+        keras.utils.set_random_seed(seed)
+        model = build_classifier()
         model.compile(keras.optimizers.Adam(2e-3), keras.losses.SparseCategoricalCrossentropy(from_logits=True),
                       metrics=["accuracy"])
         augment = keras.Sequential([layers.RandomTranslation(0.08, 0.08, fill_mode="constant", fill_value=-1.0, seed=seed)])

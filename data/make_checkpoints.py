@@ -230,6 +230,33 @@ def save(job, folder: Path, manifest: dict, samples: dict):
     np.savez_compressed(folder / checkpoints.REFERENCE_SAMPLES, **samples)
 
 
+README = Path(__file__).resolve().parent / "README.md"
+TABLE_START, TABLE_END = "<!-- checkpoint table: written by make_checkpoints.py -->", "<!-- end of checkpoint table -->"
+
+
+def checkpoint_table(manifest: dict) -> str:
+    """The data README's table of the shipped checkpoints, from the manifest: what each run really got."""
+    groups = {}
+    for name, entry in sorted(manifest.items()):
+        prefix = name.rsplit("_", 1)[0] if name.endswith(("_encoder", "_decoder")) else name
+        groups.setdefault((entry["lesson"], prefix), []).append((name, entry))
+    rows = ["| lesson | checkpoints | steps each (seconds of training) | made on | size |", "|---|---|---|---|---|"]
+    for (lesson, _), items in sorted(groups.items()):
+        entry = items[0][1]
+        files = " + ".join(f"`{e['file']}`" for _, e in items)
+        rows.append(f"| {lesson} | {files} | {entry['steps']:,} ({entry['seconds']:.0f} s) | {entry['date']} | "
+                    f"{sum(e['bytes'] for _, e in items) / 1e6:.2f} MB |")
+    total = sum(e["bytes"] for e in manifest.values())
+    return "\n".join(rows) + f"\n\n{len(manifest)} files, {total / 1e6:.1f} MB in all."
+
+
+def write_table(manifest: dict, readme: Path = README) -> None:
+    """Replace the table between the README's markers with :func:`checkpoint_table`."""
+    text = readme.read_text()
+    start, end = text.index(TABLE_START) + len(TABLE_START), text.index(TABLE_END)
+    readme.write_text(text[:start] + "\n" + checkpoint_table(manifest) + "\n" + text[end:])
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", choices=sorted(JOBS), help="train only these lessons' models")
@@ -254,6 +281,9 @@ def main(argv=None) -> int:
         save(job, folder, manifest, samples)
     total = sum(e["bytes"] for e in manifest.values())
     print(f"{len(manifest)} checkpoints, {total / 1e6:.1f} MB in {folder}")
+    if folder.resolve() == (ROOT / "data" / "checkpoints").resolve():
+        write_table(manifest)
+        print(f"the table in {README} is updated")
     return 0
 
 

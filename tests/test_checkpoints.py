@@ -2,6 +2,7 @@
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 
 import keras
@@ -208,3 +209,13 @@ def test_every_checkpoint_a_lesson_names_is_shipped():
             assert any(re.fullmatch(pattern, n) for n in MANIFEST), f"{notebook}: no checkpoint matches {name!r}"
         else:
             assert name in MANIFEST, f"{notebook} loads {name!r}, which data/checkpoints/manifest.json does not have"
+
+
+def test_the_data_readme_table_is_the_manifest():
+    """The table of steps and seconds in data/README.md is written from the manifest, never typed."""
+    sys.path.insert(0, str(ROOT / "data"))
+    import make_checkpoints
+
+    readme = (ROOT / "data" / "README.md").read_text()
+    start = readme.index(make_checkpoints.TABLE_START) + len(make_checkpoints.TABLE_START)
+    assert readme[start:readme.index(make_checkpoints.TABLE_END)].strip() == make_checkpoints.checkpoint_table(MANIFEST)
