@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -27,6 +28,12 @@ SHIPPED_FILES = {
     "fashion_mnist": ("fashion_mnist.npz", "53f5d754a25e8f3dc171e17a8cf5a3466558fd3f2f2f827b33827d7bcd840687"),
 }
 SOURCES = ("shipped", "keras")
+# The colour sets rendered by data/make_avatars.py from DiceBear's styles (it prints these too).
+AVATAR_FILES = {
+    "pixel_characters": ("pixel_characters.npz", "b45e4e1708c87a24bb932ba90eb2b54890e6d2ba15614b4e80fe72a46f271c11"),
+    "avatars": ("avatars.npz", "9dc977d1ddefad9ef619bee0e9c5308f4a1ab4d215f73848aaad299a81662eb0"),
+}
+AVATAR_SIZES = (16, 32, 64)   # stored at 64x64; smaller sizes average blocks of 2x2 or 4x4 pixels
 
 
 class ShippedFileError(RuntimeError):
@@ -192,3 +199,58 @@ def binarize(images, threshold: int = 128) -> np.ndarray:
         raise ValueError(f"threshold must be in 1..255, got {threshold}.")
     binary = (images >= threshold).astype(np.float32)
     return binary[..., None] if binary.ndim == 3 else binary
+
+
+# --------------------------------------------------------------------------------------------------------
+# Colour avatars and game characters (data/make_avatars.py)
+# --------------------------------------------------------------------------------------------------------
+class AvatarSet(NamedTuple):
+    """A colour data set with its attributes: ``x_train`` / ``x_test`` uint8 RGB ``(N, size, size, 3)``;
+    ``attributes[name] = (train, test)`` integer indices per image (0 is "none" for an optional part, such as
+    glasses); ``values[name]`` says what each index is (DiceBear's variant or colour names)."""
+
+    x_train: np.ndarray
+    x_test: np.ndarray
+    attributes: dict
+    values: dict
+
+    def labels(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(train, test)`` indices of attribute ``name``, e.g. ``labels("hair_colour")``; a clear error for a typo."""
+        if name not in self.attributes:
+            raise ValueError(f"no attribute {name!r}; this set has {sorted(self.attributes)}.")
+        return self.attributes[name]
+
+
+def load_avatars(name: str = "pixel_characters", size: int = 32, directory: str | Path | None = None) -> AvatarSet:
+    """The shipped colour images of ``name``: ``"pixel_characters"`` (DiceBear's Pixel Art, 8-bit game characters,
+    CC0; 9,000 training images) or ``"avatars"`` (Adventurer by Lisa Wischofsky, cartoon heads, CC BY 4.0; 6,000), and
+    1,000 test images each, at ``size`` x ``size`` (16, 32 or 64), with their attributes. Checked by SHA-256 like
+    every shipped file."""
+    if name not in AVATAR_FILES:
+        raise ValueError(f"Unknown avatar set {name!r}: choose one of {sorted(AVATAR_FILES)}.")
+    if size not in AVATAR_SIZES:
+        raise ValueError(f"size must be one of {AVATAR_SIZES} (the images are stored at 64x64), got {size!r}.")
+    filename, expected = AVATAR_FILES[name]
+    path = (Path(directory) if directory is not None else data_dir()) / filename
+    fix = (f"Restore it with `git checkout -- data/{filename}` (or clone the course again), or render it again with "
+           f"`python data/make_avatars.py --only {name}` (needs npm and the network once); set COURSE_DATA_DIR if your "
+           "data folder is elsewhere.")
+    verify_shipped_file(path, expected, "course data file", fix, DatasetError)
+    with np.load(path) as archive:
+        names = [str(n) for n in archive["attributes"]]
+        attributes = {n: (archive[f"{n}_train"].astype(np.int64), archive[f"{n}_test"].astype(np.int64)) for n in names}
+        values = {n: [str(v) for v in archive[f"{n}_values"]] for n in names}
+        x_train, x_test = (shrink(archive[key], 64 // size) for key in ("x_train", "x_test"))
+    return AvatarSet(x_train, x_test, attributes, values)
+
+
+def shrink(images: np.ndarray, factor: int) -> np.ndarray:
+    """uint8 images ``(N, H, W, C)`` made ``factor`` times smaller by averaging ``factor`` x ``factor`` blocks (what a
+    renderer drawing at the smaller size does to edges); ``factor=1`` returns them unchanged."""
+    if factor == 1:
+        return images
+    n, h, w, c = images.shape
+    if h % factor or w % factor:
+        raise ValueError(f"images of {h}x{w} cannot be shrunk by {factor}.")
+    blocks = images.reshape(n, h // factor, factor, w // factor, factor, c).astype(np.float32)
+    return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)

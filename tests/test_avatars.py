@@ -1,0 +1,78 @@
+"""The colour data sets (data/pixel_characters.npz, data/avatars.npz; data/make_avatars.py) and their loader."""
+import shutil
+
+import numpy as np
+import pytest
+
+from course_utils import datasets
+
+SETS = sorted(datasets.AVATAR_FILES)
+N_TRAIN = {"pixel_characters": 9000, "avatars": 6000}
+
+
+@pytest.fixture(scope="module", params=SETS)
+def avatar_set(request):
+    return request.param, datasets.load_avatars(request.param, size=64)
+
+
+def test_each_set_has_its_training_and_1000_test_images_with_their_attributes(avatar_set):
+    name, data = avatar_set
+    n = N_TRAIN[name]
+    assert data.x_train.shape == (n, 64, 64, 3) and data.x_test.shape == (1000, 64, 64, 3)
+    assert data.x_train.dtype == np.uint8 and data.x_train.std() > 30   # real pictures, not a flat colour
+    assert {"hair", "hair_colour", "skin_colour", "glasses"} <= set(data.attributes)
+    for attribute, (train, test) in data.attributes.items():
+        assert train.shape == (n,) and test.shape == (1000,)
+        assert train.max() < len(data.values[attribute]) and len(np.unique(train)) == len(data.values[attribute]), attribute
+    glasses, _ = data.labels("glasses")
+    assert data.values["glasses"][0] == "none" and 0.25 < np.mean(glasses > 0) < 0.35   # drawn with probability 0.3
+
+
+def test_attributes_change_the_picture(avatar_set):
+    """With glasses and without: the mean images differ where the eyes are, so the labels describe the pictures."""
+    name, data = avatar_set
+    glasses, _ = data.labels("glasses")
+    difference = np.abs(data.x_train[glasses > 0].mean(0) - data.x_train[glasses == 0].mean(0)).mean(-1)
+    assert difference.max() > 40 and difference.mean() < 20   # a strong change, in one place
+
+
+def test_the_images_are_new_avatars_not_copies_and_share_one_background(avatar_set):
+    name, data = avatar_set
+    flat = data.x_train.reshape(len(data.x_train), -1)
+    assert len(np.unique(flat, axis=0)) > 0.99 * len(flat)
+    corners = data.x_train[:, 0, 0]
+    assert np.mean(np.all(corners == corners[0], axis=1)) > 0.95
+
+
+def test_pixel_characters_are_drawn_on_a_16x16_grid():
+    data = datasets.load_avatars("pixel_characters", size=64)
+    blocks = data.x_train[:200].reshape(200, 16, 4, 16, 4, 3).astype(int)
+    assert np.abs(blocks - blocks[:, :, :1, :, :1]).max() == 0   # every 4x4 block is one colour
+    small = datasets.load_avatars("pixel_characters", size=16)
+    assert np.array_equal(small.x_train[:200], data.x_train[:200, ::4, ::4])
+
+
+def test_smaller_sizes_average_blocks():
+    big, small = datasets.load_avatars("avatars", size=64), datasets.load_avatars("avatars", size=32)
+    assert small.x_train.shape == (6000, 32, 32, 3)
+    expected = big.x_train[:5].reshape(5, 32, 2, 32, 2, 3).mean(axis=(2, 4))
+    assert np.abs(small.x_train[:5] - expected).max() <= 0.5
+    assert datasets.to_minus_one_one(small.x_train[:3]).shape == (3, 32, 32, 3)
+
+
+def test_bad_requests_and_a_damaged_file_get_clear_errors(tmp_path):
+    with pytest.raises(ValueError, match="Unknown avatar set 'cats'"):
+        datasets.load_avatars("cats")
+    with pytest.raises(ValueError, match="size must be one of"):
+        datasets.load_avatars(size=28)
+    with pytest.raises(ValueError, match="no attribute 'hat_colour'"):
+        datasets.load_avatars("avatars", size=16).labels("hat_colour")
+    filename = datasets.AVATAR_FILES["avatars"][0]
+    shutil.copy(datasets.data_dir() / filename, tmp_path / filename)
+    with open(tmp_path / filename, "r+b") as f:
+        f.seek(1000)
+        f.write(b"\0" * 16)
+    with pytest.raises(datasets.DatasetError, match="corrupt.*make_avatars.py --only avatars"):
+        datasets.load_avatars("avatars", directory=tmp_path)
+    with pytest.raises(datasets.DatasetError, match="missing"):
+        datasets.load_avatars("pixel_characters", directory=tmp_path)
