@@ -187,15 +187,21 @@ def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2, image_shape
 # The configuration lesson 05 teaches and the benchmark measures (one place, so they cannot drift apart).
 LESSON_05_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout": 0.2,
                       "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
-                      "ema_decay": 0.999}
+                      "ema_decay": 0.999, "diff_augment": False}
 
 
 def build_lesson_05_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
-    """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
+    """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
+    ``"diff_augment": True`` its discriminator sees every image through ``augment.DiffAugment`` (lesson 12)."""
     s = training.merge_settings(LESSON_05_SETTINGS, settings)
-    model = NonSaturatingGAN(build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape),
-                             build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape),
-                             ema_decay=s["ema_decay"])
+    generator = build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape)   # built first:
+    discriminator = build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape)  # seeded init
+    if s["diff_augment"]:   # lesson 12: every image the discriminator sees in training, real or generated, is augmented
+        from .augment import DiffAugment
+
+        discriminator = keras.Sequential([keras.Input(check_image_shape(image_shape)), DiffAugment(seed=0), discriminator],
+                                         name="diff_augmented_discriminator")
+    model = NonSaturatingGAN(generator, discriminator, ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])
