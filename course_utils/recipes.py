@@ -89,6 +89,9 @@ class Recipe:
             raise ValueError(f"{self.name} is a conditional model: it trains on images and their labels.")
         data = np.asarray(data)
         batch_size = self.settings["batch_size"]
+        if len(data) < batch_size:   # every batch is full (drop_remainder): no batch at all would train forever on nothing
+            raise ValueError(f"{self.name} trains on batches of {batch_size}, but got only {len(data)} examples: give it "
+                             f"at least {batch_size}, or build it with a smaller batch_size setting.")
         if data.ndim == 2:   # vectors: the same pipeline as datasets.make_dataset's, for points and codes
             import tensorflow as tf
 

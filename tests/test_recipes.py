@@ -104,6 +104,8 @@ def test_train_runs_for_its_budget_and_conditional_recipes_need_labels():
         recipe.train(model, images)
     with pytest.raises(ValueError, match="conditional model"):
         recipes.LESSON_07.dataset(images)
+    with pytest.raises(ValueError, match="batches of 128, but got only 100 examples"):
+        recipes.LESSON_08.dataset(images[:100])
     with pytest.raises(ValueError, match="not 'cifar'"):
         recipe.checkpoint_name("cifar")
     with pytest.raises(ValueError, match="trains for settings\\['epochs'\\] epochs"):
