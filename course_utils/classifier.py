@@ -120,3 +120,80 @@ def features_and_probabilities(model: keras.Model, images, batch_size: int = 500
     extractor = keras.Model(model.inputs, [model.get_layer(FEATURE_LAYER).output, model.outputs[0]])
     features, logits = extractor.predict(images, batch_size=batch_size, verbose=0)
     return features, keras.ops.convert_to_numpy(keras.ops.softmax(logits, axis=1))
+
+
+# --------------------------------------------------------------------------------------------------------
+# The colour judges of the avatar sets (issue 17): several attributes from one set of features
+# --------------------------------------------------------------------------------------------------------
+# Which attributes each judge predicts; the first is its main head, the one ``features_and_probabilities`` and the
+# metrics read (class coverage, conditional accuracy). The Fréchet distance uses the shared features, which must tell
+# hair, colours and accessories apart, so they are trained on all the heads at once.
+AVATAR_JUDGE_HEADS = {
+    "pixel_characters": ("hair_colour", "skin_colour", "clothing_colour", "hair", "glasses", "hat"),
+    "avatars": ("hair_colour", "skin_colour", "hair", "eyes", "glasses", "earrings"),
+}
+AVATAR_JUDGE_SIZE = 32
+# data/classifiers/, written by data/make_classifier_weights.py: set -> (file name, epochs, seed, SHA-256 of the file).
+SHIPPED_AVATAR_JUDGES = {
+    "pixel_characters": ("pixel_characters_judge_e6_s0.keras", 6, 0, "d66f93eaaeafe3eb0570bb3d70deae1cc57d5e016374185da1fd9369566ecc37"),
+    "avatars": ("avatars_judge_e6_s0.keras", 6, 0, "d98d2b89893409e6b3ea3e7379b8b87e13209f98982ef25f0f2fdf2a38f1acd1"),
+}
+
+
+def build_attribute_classifier(heads: dict, image_shape=(32, 32, 3), width: int = 32) -> keras.Model:
+    """Colour images in [-1, 1] -> logits for every attribute in ``heads`` (``{name: number of values}``), in that
+    order, from one 64-unit ``features`` layer: three convolution blocks, as :func:`build_classifier` has two."""
+    if not heads:
+        raise ValueError("give at least one attribute head: {name: number of values}.")
+    image = keras.Input(datasets.check_image_shape(image_shape), name="image")
+    x = image
+    for factor in (1, 2, 4):
+        x = layers.Conv2D(width * factor, 3, activation="relu", padding="same")(x)
+        x = layers.MaxPooling2D()(x)
+    x = layers.Dropout(0.3)(layers.Flatten()(x))
+    features = layers.Dense(64, activation="relu", name=FEATURE_LAYER)(x)
+    outputs = [layers.Dense(int(n), name=name)(features) for name, n in heads.items()]
+    return keras.Model(image, outputs, name="attribute_classifier")
+
+
+def _judge_heads(name: str, data) -> dict:
+    if name not in AVATAR_JUDGE_HEADS:
+        raise ValueError(f"No judge for {name!r}: choose one of {sorted(AVATAR_JUDGE_HEADS)}.")
+    return {head: len(data.values[head]) for head in AVATAR_JUDGE_HEADS[name]}
+
+
+def attribute_accuracies(model: keras.Model, name: str) -> dict:
+    """The judge's accuracy on the shipped test split of avatar set ``name``, per attribute."""
+    data = datasets.load_avatars(name, size=AVATAR_JUDGE_SIZE)
+    logits = model.predict(datasets.to_minus_one_one(data.x_test), batch_size=500, verbose=0)
+    logits = logits if isinstance(logits, list) else [logits]
+    return {head: float(np.mean(values.argmax(1) == data.labels(head)[1]))
+            for head, values in zip(AVATAR_JUDGE_HEADS[name], logits)}
+
+
+def train_avatar_judge(name: str = "pixel_characters", epochs: int = 6, seed: int = 0):
+    """Train the colour judge of avatar set ``name`` on its 32x32 training images and all its heads:
+    ``(model, {attribute: test accuracy})``. Seeds the process (``keras.utils.set_random_seed``) before it trains, as
+    :func:`train_classifier` does; the lessons load the shipped judge (:func:`load_avatar_judge`) instead."""
+    data = datasets.load_avatars(name, size=AVATAR_JUDGE_SIZE)
+    heads = _judge_heads(name, data)
+    keras.utils.set_random_seed(seed)
+    model = build_attribute_classifier(heads)
+    model.compile(keras.optimizers.Adam(2e-3), [keras.losses.SparseCategoricalCrossentropy(from_logits=True)] * len(heads))
+    model.fit(datasets.to_minus_one_one(data.x_train), [data.labels(head)[0] for head in heads], batch_size=128,
+              epochs=epochs, shuffle=True, verbose=0)
+    return model, attribute_accuracies(model, name)
+
+
+def load_avatar_judge(name: str = "pixel_characters", directory: str | Path | None = None):
+    """The shipped colour judge of avatar set ``name``: ``(model, {attribute: test accuracy})``, after checking the
+    file's SHA-256; opened in Keras's safe mode."""
+    if name not in SHIPPED_AVATAR_JUDGES:
+        raise ValueError(f"No shipped judge for {name!r}: choose one of {sorted(SHIPPED_AVATAR_JUDGES)}.")
+    filename, _, _, expected = SHIPPED_AVATAR_JUDGES[name]
+    folder = Path(directory) if directory is not None else datasets.data_dir() / "classifiers"
+    fix = (f"Restore it with `git checkout -- data/classifiers/{filename}`, rebuild it with "
+           f"`python data/make_classifier_weights.py --judges {name}`, or train one with `train_avatar_judge({name!r})`.")
+    path = datasets.verify_shipped_file(folder / filename, expected, "shipped judge", fix, ClassifierError)
+    model = keras.saving.load_model(path, safe_mode=True, compile=False)
+    return model, attribute_accuracies(model, name)

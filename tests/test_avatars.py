@@ -76,3 +76,30 @@ def test_bad_requests_and_a_damaged_file_get_clear_errors(tmp_path):
         datasets.load_avatars("avatars", directory=tmp_path)
     with pytest.raises(datasets.DatasetError, match="missing"):
         datasets.load_avatars("pixel_characters", directory=tmp_path)
+
+
+# ------------------------------------------------------------------ the colour judges (course_utils.classifier)
+@pytest.mark.parametrize("name", SETS)
+def test_the_shipped_colour_judge_sees_the_attributes(name):
+    from course_utils import classifier
+
+    judge, accuracies = classifier.load_avatar_judge(name)
+    assert list(accuracies) == list(classifier.AVATAR_JUDGE_HEADS[name])
+    assert accuracies["skin_colour"] > 0.9 and accuracies["glasses"] > 0.75 and accuracies["hair"] > 0.75
+    data = datasets.load_avatars(name, size=32)
+    features, probabilities = classifier.features_and_probabilities(judge, datasets.to_minus_one_one(data.x_test[:50]))
+    assert features.shape == (50, 64) and probabilities.shape == (50, len(data.values["hair_colour"]))
+    np.testing.assert_allclose(probabilities.sum(1), 1.0, rtol=1e-5)
+
+
+def test_a_damaged_judge_is_refused_with_the_way_back(tmp_path):
+    from course_utils import classifier
+
+    filename = classifier.SHIPPED_AVATAR_JUDGES["avatars"][0]
+    (tmp_path / filename).write_bytes(b"not a keras file")
+    with pytest.raises(classifier.ClassifierError, match="corrupt.*make_classifier_weights.py --judges avatars"):
+        classifier.load_avatar_judge("avatars", tmp_path)
+    with pytest.raises(ValueError, match="No shipped judge for 'cats'"):
+        classifier.load_avatar_judge("cats")
+    with pytest.raises(ValueError, match="at least one attribute head"):
+        classifier.build_attribute_classifier({})
