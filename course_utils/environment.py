@@ -26,6 +26,30 @@ def check_versions(versions: dict[str, str]) -> None:
                                f"{'.'.join(map(str, minimum))}. Run `make lab` (local) or restart the Colab runtime.")
 
 
+CPU_FEATURES = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_bf16": "AVX512-BF16", "amx_bf16": "AMX-BF16"}
+
+
+def cpu_features(cpuinfo: str | None = None) -> dict | None:
+    """Which of the instruction sets that matter for training speed this CPU has (``CPU_FEATURES``: AVX2, AVX-512 and
+    the two with native bfloat16 arithmetic), read from Linux's ``/proc/cpuinfo`` (or the text ``cpuinfo``);
+    ``None`` where that cannot be read (macOS, Windows). Lesson 12 uses it instead of assuming what the CPU has."""
+    if cpuinfo is None:
+        try:
+            cpuinfo = open("/proc/cpuinfo").read()
+        except OSError:
+            return None
+    flags = next((line.split(":", 1)[1].split() for line in cpuinfo.splitlines() if line.startswith("flags")), None)
+    if flags is None:
+        return None
+    return {name: flag in flags for flag, name in CPU_FEATURES.items()}
+
+
+def native_bfloat16(features: dict | None = None) -> bool | None:
+    """True when the CPU computes in bfloat16 natively (AVX512-BF16 or AMX-BF16), False when not, None when unknown."""
+    features = cpu_features() if features is None else features
+    return None if features is None else bool(features["AVX512-BF16"] or features["AMX-BF16"])
+
+
 def describe() -> dict:
     """Versions, devices and run mode, as a dict (printed by lesson 00)."""
     import keras
@@ -45,6 +69,7 @@ def describe() -> dict:
         "where": "Colab" if on_colab() else "local",
         "CPU cores": os.cpu_count(),
         "GPUs": [d.name for d in tf.config.list_physical_devices("GPU")],
+        "CPU features": ", ".join(k for k, v in (cpu_features() or {}).items() if v) or "unknown",
         "run mode": run_mode(),
     }
     check_versions(info)

@@ -15,3 +15,14 @@ def test_old_keras_is_refused():
     with pytest.raises(RuntimeError, match="keras 2.15.0 is too old"):
         environment.check_versions({"keras": "2.15.0", "tensorflow": "2.21.0"})
     environment.check_versions({"keras": "3.15.1", "tensorflow": "2.21.0"})
+
+
+def test_cpu_features_are_read_from_the_flags_not_assumed():
+    from course_utils import environment
+
+    with_amx = "processor\t: 0\nflags\t\t: fpu sse2 avx2 avx512f amx_bf16 amx_tile\n"
+    without = "processor\t: 0\nflags\t\t: fpu sse2 avx2\n"
+    assert environment.cpu_features(with_amx) == {"AVX2": True, "AVX-512": True, "AVX512-BF16": False, "AMX-BF16": True}
+    assert environment.native_bfloat16(environment.cpu_features(with_amx)) is True
+    assert environment.native_bfloat16(environment.cpu_features(without)) is False
+    assert environment.cpu_features("no flags line here") is None and environment.native_bfloat16(None) in (True, False, None)
