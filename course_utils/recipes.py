@@ -102,11 +102,12 @@ class Recipe:
                                      seed=self.shuffle_seed)
 
     def train(self, model, data, labels=None, budget: training.TimeBudget | None = None, epochs: int | None = None,
-              callbacks=(), steps_per_epoch: int | None = None, **fit_kwargs):
+              callbacks=(), steps_per_epoch: int | None = None, show_progress: bool = True, **fit_kwargs):
         """Train ``model`` on ``data`` (scaled) until ``budget`` is spent (``training.lesson_budget``: seconds in
         full mode, steps in quick mode) or for ``epochs`` epochs. With ``steps_per_epoch`` the data repeat and an
         "epoch" is that many steps (one logged loss each). Returns the budget (``None`` without one) and the
-        ``History`` that ``fit`` returns."""
+        ``History`` that ``fit`` returns. A ``training.TrainingProgress`` line shows the run's steps, time and losses
+        every 10 seconds (``show_progress=False`` turns it off)."""
         if (budget is None) == (epochs is None):
             raise ValueError("train for a budget (training.lesson_budget(...)) or for a number of epochs: give one.")
         if self.trainer is not None:
@@ -114,8 +115,9 @@ class Recipe:
         pipeline = self.dataset(data, labels)
         if steps_per_epoch is not None:
             pipeline = pipeline.repeat()
+        progress = [training.TrainingProgress(self.name, budget)] if show_progress else []
         history = model.fit(pipeline, epochs=epochs or 1_000_000, steps_per_epoch=steps_per_epoch, shuffle=False,
-                            verbose=0, callbacks=[*([budget] if budget else []), *callbacks], **fit_kwargs)
+                            verbose=0, callbacks=[*([budget] if budget else []), *callbacks, *progress], **fit_kwargs)
         return budget, history
 
     # ------------------------------------------------------------------ checkpoints

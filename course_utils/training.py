@@ -188,3 +188,69 @@ def lesson_budget(full_seconds: float, quick_steps: int) -> TimeBudget:
     if run_mode() == "quick":
         return TimeBudget(float("inf"), min_steps=quick_steps, max_steps=quick_steps)
     return TimeBudget(full_seconds)
+
+
+class TrainingProgress(keras.callbacks.Callback):
+    """One line that shows a training run is alive: steps made, time used against the budget, speed, current losses.
+
+    In a notebook (JupyterLab, VS Code, Colab, and under nbclient/nbval) it is one output, replaced in place every
+    ``every_seconds`` (``IPython.display`` with a display id: bounded output, no widget); in a script it prints a line
+    every ``every_seconds``. ``Recipe.train`` adds one to every run. The line says ``steps/s``, which marks it as
+    measured (the quick-mode repeat test leaves such lines out).
+    """
+
+    def __init__(self, name: str = "training", budget: "TimeBudget | None" = None, every_seconds: float = 10.0):
+        super().__init__()
+        if every_seconds <= 0:
+            raise ValueError(f"every_seconds must be positive, got {every_seconds}.")
+        self.name, self.budget, self.every_seconds = name, budget, float(every_seconds)
+        self.lines: list[str] = []   # every line shown, for tests and for a look afterwards
+        self._handle = self._start = self._last = None
+        self._steps = self._epoch_start = 0
+
+    def _target(self) -> str:
+        if self.budget is None:
+            return ""
+        return f" of {self.budget.max_steps:,} steps" if self.budget.by_steps else f" of {self.budget.seconds:g} s"
+
+    def line(self, logs=None) -> str:
+        elapsed = time.perf_counter() - self._start
+        losses = ", ".join(f"{key} {float(value):.3f}" for key, value in (logs or {}).items()
+                           if not key.startswith("val_"))
+        speed = self._steps / elapsed if elapsed > 0 else 0.0
+        return (f"{self.name}: {self._steps:,} steps{self._target()} in {elapsed:.0f} s ({speed:.1f} steps/s)"
+                + (f"; {losses}" if losses else ""))
+
+    def _show(self, text: str) -> None:
+        self.lines.append(text)
+        if self._handle is not None:
+            self._handle.update({"text/plain": text}, raw=True)
+        else:
+            print(text, flush=True)
+
+    def on_train_begin(self, logs=None):
+        self._start = self._last = time.perf_counter()
+        self._steps = self._epoch_start = 0
+        try:
+            from IPython import get_ipython
+            from IPython.display import display
+
+            if get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None:
+                self._handle = display({"text/plain": f"{self.name}: starting"}, raw=True, display_id=True)
+        except ImportError:
+            self._handle = None
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_start = self._steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        per_epoch = (self.params or {}).get("steps") or float("inf")
+        # ``batch`` is the last step done: steps_per_execution runs several per call (and may overshoot a short epoch)
+        self._steps = self._epoch_start + int(min(batch + 1, per_epoch))
+        now = time.perf_counter()
+        if now - self._last >= self.every_seconds:
+            self._last = now
+            self._show(self.line(logs))
+
+    def on_train_end(self, logs=None):
+        self._show(self.line(logs) + " (done)")

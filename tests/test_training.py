@@ -174,3 +174,22 @@ def test_merge_settings_changes_some_and_refuses_a_typo():
     for build in (gan.build_lesson_05_dcgan, cgan.build_lesson_07_cgan, vae.build_lesson_08_vae, vae.build_lesson_09_cvae):
         with pytest.raises(ValueError, match="unknown settings"):
             build({"no_such_setting": 1})
+
+
+def test_training_progress_counts_every_step_and_says_how_far_it_is(capsys):
+    import keras
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse", steps_per_execution=5)          # callbacks then see every fifth step only
+    budget = training.TimeBudget(float("inf"), max_steps=40)
+    progress = training.TrainingProgress("toy", budget, every_seconds=1e-9)
+    x = np.zeros((200, 2), np.float32)
+    model.fit(x, x[:, :1], batch_size=10, epochs=3, verbose=0, callbacks=[progress])
+    assert progress.lines[-1].startswith("toy: 60 steps of 40 steps in ") and progress.lines[-1].endswith("(done)")
+    assert "steps/s" in progress.lines[-1] and "loss" in progress.lines[-1]
+    assert len(progress.lines) >= 12 and "toy: 5 steps" in capsys.readouterr().out   # a script gets printed lines
+    model.compile("sgd", "mse", steps_per_execution=25)         # longer than an epoch of 20 steps
+    model.fit(x, x[:, :1], batch_size=10, epochs=2, verbose=0, callbacks=[progress])
+    assert progress.lines[-1].startswith("toy: 40 steps")
+    with pytest.raises(ValueError, match="every_seconds"):
+        training.TrainingProgress(every_seconds=0)
