@@ -179,7 +179,7 @@ def lesson_budget(full_seconds: float, quick_steps: int) -> TimeBudget:
     """A lesson's training budget for the run mode (``COURSE_MODE``).
 
     * full mode: ``full_seconds`` of wall-clock training. A faster machine makes more steps, a slower one fewer;
-      the budget's ``steps`` say how many, and the lesson judges its results by them.
+      the budget's ``steps`` say how many, and the lessons print them.
     * quick mode (CI): exactly ``quick_steps`` steps, however fast the machine. A quick-mode run is then the same
       computation everywhere, so the same seed prints the same numbers, and its checks hold on any machine.
     """
