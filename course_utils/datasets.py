@@ -170,14 +170,15 @@ def make_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = Tru
                  drop_remainder: bool = True, cache: bool = True):
     """A ``tf.data`` pipeline over already-scaled arrays: cache, shuffle, batch, prefetch.
 
-    Yields ``images`` batches, or ``(images, labels)`` batches when labels are given.
+    Yields ``images`` batches, or ``(images, labels)`` batches when labels are given. ``images`` are images
+    ``(N, H, W, C)`` or vectors ``(N, d)`` (lesson 06's points, lesson 12's latent codes).
     """
     import tensorflow as tf
 
     images = np.asarray(images)
-    if images.ndim != 4:
-        raise ValueError(f"make_dataset expects scaled images of shape (N, H, W, C), got {images.shape}; "
-                         "use to_minus_one_one or to_zero_one first.")
+    if images.ndim not in (2, 4):
+        raise ValueError(f"make_dataset expects scaled images of shape (N, H, W, C) (or vectors (N, d)), got "
+                         f"{images.shape}; use to_minus_one_one or to_zero_one first.")
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"{len(images)} images but {len(labels)} labels.")
     if batch_size < 1:

@@ -83,8 +83,9 @@ class Recipe:
         return training.lesson_budget(seconds, quick_steps)
 
     def dataset(self, data, labels=None):
-        """The ``tf.data`` pipeline the model trains on: shuffled batches of ``settings["batch_size"]``. ``data`` is
-        already scaled (``self.scale``): images ``(N, H, W, C)`` or vectors ``(N, d)`` (points, codes)."""
+        """The ``tf.data`` pipeline the model trains on (``datasets.make_dataset``): shuffled batches of
+        ``settings["batch_size"]``. ``data`` is already scaled (``self.scale``): images ``(N, H, W, C)`` or vectors
+        ``(N, d)`` (points, codes)."""
         if self.conditional and labels is None:
             raise ValueError(f"{self.name} is a conditional model: it trains on images and their labels.")
         data = np.asarray(data)
@@ -92,12 +93,6 @@ class Recipe:
         if len(data) < batch_size:   # every batch is full (drop_remainder): no batch at all would train forever on nothing
             raise ValueError(f"{self.name} trains on batches of {batch_size}, but got only {len(data)} examples: give it "
                              f"at least {batch_size}, or build it with a smaller batch_size setting.")
-        if data.ndim == 2:   # vectors: the same pipeline as datasets.make_dataset's, for points and codes
-            import tensorflow as tf
-
-            return (tf.data.Dataset.from_tensor_slices(data.astype(np.float32)).cache()
-                    .shuffle(len(data), seed=self.shuffle_seed).batch(batch_size, drop_remainder=True)
-                    .prefetch(tf.data.AUTOTUNE))
         return datasets.make_dataset(data, labels if self.conditional else None, batch_size=batch_size,
                                      seed=self.shuffle_seed)
 
