@@ -42,19 +42,24 @@ def weights_digest(model) -> str:
     return digest.hexdigest()
 
 
+def save_weights(trained, clean, path: Path) -> dict:
+    """Copy ``trained``'s weights into ``clean``, a fresh uncompiled model of the same architecture (so the file holds
+    no optimizer state), and save it at ``path``; returns the path, the saved model and both digests."""
+    clean.set_weights(trained.get_weights())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean.save(path)
+    return {"path": path, "model": clean, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "weights": weights_digest(clean)}
+
+
 def train_and_save(dataset: str, folder: Path) -> dict:
     """Train the shipped configuration of ``dataset``'s classifier and save its weights under ``folder``."""
     filename, epochs, seed, _ = classifier.SHIPPED_CLASSIFIERS[dataset]
     start = time.perf_counter()
     model, accuracy = classifier.train_classifier(dataset, epochs=epochs, seed=seed, cache_dir=None, use_shipped=False)
     seconds = time.perf_counter() - start
-    clean = classifier.build_classifier()          # uncompiled: the file holds no optimizer state
-    clean.set_weights(model.get_weights())
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / filename
-    clean.save(path)
-    return {"dataset": dataset, "path": path, "accuracy": accuracy, "seconds": seconds, "model": clean,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "weights": weights_digest(clean)}
+    return {"dataset": dataset, "accuracy": accuracy, "seconds": seconds,
+            **save_weights(model, classifier.build_classifier(), folder / filename)}
 
 
 def train_and_save_judge(name: str, folder: Path) -> dict:
@@ -64,13 +69,8 @@ def train_and_save_judge(name: str, folder: Path) -> dict:
     model, accuracies = classifier.train_avatar_judge(name, epochs=epochs, seed=seed)
     seconds = time.perf_counter() - start
     heads = {layer: int(model.get_layer(layer).units) for layer in classifier.AVATAR_JUDGE_HEADS[name]}
-    clean = classifier.build_attribute_classifier(heads)   # uncompiled: the file holds no optimizer state
-    clean.set_weights(model.get_weights())
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / filename
-    clean.save(path)
-    return {"dataset": name, "path": path, "accuracy": accuracies, "seconds": seconds, "model": clean,
-            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "weights": weights_digest(clean)}
+    return {"dataset": name, "accuracy": accuracies, "seconds": seconds,
+            **save_weights(model, classifier.build_attribute_classifier(heads), folder / filename)}
 
 
 def main(argv=None) -> int:
