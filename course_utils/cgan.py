@@ -21,7 +21,7 @@ import tensorflow as tf
 from keras import layers
 
 from . import training
-from .gan import IMAGE_SHAPE, NonSaturatingGAN, build_dcgan_generator, upsampling_plan
+from .gan import IMAGE_SHAPE, NonSaturatingGAN, build_dcgan_generator, diff_augmented, upsampling_plan
 
 
 def build_conditional_generator(latent_dim: int = 64, n_classes: int = 10, width: int = 32,
@@ -63,17 +63,24 @@ def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropou
 
 # The lesson-07 configuration: lesson 05's settings (gan.LESSON_05_SETTINGS), plus the number of classes and the
 # size of the generator's class embedding.
+# Lesson 13's colour model turns on lesson 05's weight average and lesson 12's DiffAugment, which lesson 07 leaves off.
 LESSON_07_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g_width": 32, "d_width": 32,
-                      "d_dropout": 0.2, "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1}
+                      "d_dropout": 0.2, "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
+                      "ema_decay": None, "diff_augment": False}
 
 
 def build_lesson_07_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
-    """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players)."""
+    """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
+    ``"ema_decay"`` it keeps a weight average of its generator (lesson 05), with ``"diff_augment": True`` its
+    discriminator sees the images through ``augment.DiffAugment`` (``gan.diff_augmented``)."""
     s = training.merge_settings(LESSON_07_SETTINGS, settings)
-    model = ConditionalGAN(
-        build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"], embedding_dim=s["embedding_dim"],
-                                    image_shape=image_shape),
-        build_conditional_discriminator(s["n_classes"], width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape))
+    generator = build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"],
+                                            embedding_dim=s["embedding_dim"], image_shape=image_shape)
+    discriminator = build_conditional_discriminator(s["n_classes"], width=s["d_width"], dropout=s["d_dropout"],
+                                                    image_shape=image_shape)
+    if s["diff_augment"]:
+        discriminator = diff_augmented(discriminator, image_shape)
+    model = ConditionalGAN(generator, discriminator, ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])

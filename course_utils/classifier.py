@@ -165,10 +165,8 @@ def _judge_heads(name: str, data) -> dict:
 def attribute_accuracies(model: keras.Model, name: str) -> dict:
     """The judge's accuracy on the shipped test split of avatar set ``name``, per attribute."""
     data = datasets.load_avatars(name, size=AVATAR_JUDGE_SIZE)
-    logits = model.predict(datasets.to_minus_one_one(data.x_test), batch_size=500, verbose=0)
-    logits = logits if isinstance(logits, list) else [logits]
-    return {head: float(np.mean(values.argmax(1) == data.labels(head)[1]))
-            for head, values in zip(AVATAR_JUDGE_HEADS[name], logits)}
+    seen = attribute_predictions(model, name, datasets.to_minus_one_one(data.x_test))
+    return {head: float(np.mean(values == data.labels(head)[1])) for head, values in seen.items()}
 
 
 def train_avatar_judge(name: str = "pixel_characters", epochs: int = 6, seed: int = 0):
@@ -197,3 +195,18 @@ def load_avatar_judge(name: str = "pixel_characters", directory: str | Path | No
     path = datasets.verify_shipped_file(folder / filename, expected, "shipped judge", fix, ClassifierError)
     model = keras.saving.load_model(path, safe_mode=True, compile=False)
     return model, attribute_accuracies(model, name)
+
+
+
+def attribute_predictions(model: keras.Model, name: str, images, batch_size: int = 500) -> dict:
+    """The colour judge's verdict on ``images`` (in [-1, 1]) for every attribute it predicts: ``{attribute: the value
+    index it sees, one per image}`` (for avatar set ``name``'s judge, :data:`AVATAR_JUDGE_HEADS`)."""
+    if name not in AVATAR_JUDGE_HEADS:
+        raise ValueError(f"No judge for {name!r}: choose one of {sorted(AVATAR_JUDGE_HEADS)}.")
+    images = np.asarray(images, dtype=np.float32)
+    expected = tuple(model.inputs[0].shape[1:])
+    if images.ndim != 4 or images.shape[1:] != expected:
+        raise ValueError(f"images must have shape (N, {', '.join(map(str, expected))}) in [-1, 1], got {images.shape}.")
+    logits = model.predict(images, batch_size=batch_size, verbose=0)
+    logits = logits if isinstance(logits, list) else [logits]
+    return {head: np.asarray(values).argmax(1) for head, values in zip(AVATAR_JUDGE_HEADS[name], logits)}

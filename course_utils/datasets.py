@@ -255,3 +255,31 @@ def shrink(images: np.ndarray, factor: int) -> np.ndarray:
         raise ValueError(f"images of {h}x{w} cannot be shrunk by {factor}.")
     blocks = images.reshape(n, h // factor, factor, w // factor, factor, c).astype(np.float32)
     return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)
+
+
+
+# Pixel Art's 12 shirt colours, by name: lesson 13's conditional GAN is asked for one of them.
+PIXEL_CLOTHING_COLOUR_NAMES = {
+    "5bc0de": "sky blue", "428bca": "blue", "03396c": "navy", "88d8b0": "mint", "44c585": "green", "00b159": "emerald",
+    "ff6f69": "salmon", "d11141": "red", "ae0001": "dark red", "ffeead": "cream", "ffd969": "yellow", "ffc425": "gold",
+}
+
+def load_image_folder(folder: str | Path, size: int = 64, limit: int | None = None) -> np.ndarray:
+    """Your own photos (JPEG, PNG, ...) from ``folder`` and its subfolders as uint8 RGB ``(N, size, size, 3)``, each
+    cropped to a square at its centre and resized: lesson 13's optional path to real faces (CelebA's
+    ``img_align_celeba`` folder, or any folder of face photos). Nothing is downloaded; a clear error when the folder
+    is missing or holds no images. ``limit`` keeps the first ``limit`` images (sorted by path, so the same ones)."""
+    folder = Path(folder).expanduser()
+    if not folder.is_dir():
+        raise DatasetError(f"{folder} is not a folder. Put your face photos (JPEG or PNG) in a folder, for example "
+                           "CelebA's img_align_celeba (downloaded once, where you have a connection), and give its path.")
+    import keras
+
+    try:
+        images = keras.utils.image_dataset_from_directory(folder, labels=None, image_size=(size, size), batch_size=None,
+                                                          shuffle=False, crop_to_aspect_ratio=True)
+    except ValueError as error:   # Keras says "No images found in directory ..."
+        raise DatasetError(f"{folder} holds no images Keras can read ({error}); give a folder of JPEG or PNG photos.") from None
+    if limit is not None:
+        images = images.take(limit)
+    return np.stack([np.asarray(image).round().clip(0, 255).astype(np.uint8) for image in images.as_numpy_iterator()])

@@ -197,15 +197,27 @@ def build_lesson_05_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE)
     generator = build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape)   # built first:
     discriminator = build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape)  # seeded init
     if s["diff_augment"]:   # lesson 12: every image the discriminator sees in training, real or generated, is augmented
-        from .augment import DiffAugment
-
-        discriminator = keras.Sequential([keras.Input(check_image_shape(image_shape)), DiffAugment(seed=0), discriminator],
-                                         name="diff_augmented_discriminator")
+        discriminator = diff_augmented(discriminator, image_shape)
     model = NonSaturatingGAN(generator, discriminator, ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])
     return model
+
+
+def diff_augmented(discriminator: keras.Model, image_shape=IMAGE_SHAPE) -> keras.Model:
+    """``discriminator`` behind ``augment.DiffAugment`` (lesson 12): in training, every image it judges, real or
+    generated, is first shifted and cut out (the same differentiable operations for both, so the generator's
+    gradients pass through them); in inference the images pass unchanged. A conditional discriminator
+    (``[image, label]`` inputs, ``cgan.build_conditional_discriminator``) gets only its image augmented."""
+    from .augment import DiffAugment
+
+    image = keras.Input(check_image_shape(image_shape), name="image")
+    augmented = DiffAugment(seed=0)(image)
+    if len(discriminator.inputs) == 1:
+        return keras.Model(image, discriminator(augmented), name="diff_augmented_discriminator")
+    label = keras.Input((), dtype="int32", name="label")
+    return keras.Model([image, label], discriminator([augmented, label]), name="diff_augmented_discriminator")
 
 
 # --------------------------------------------------------------------------------------------------------

@@ -41,6 +41,9 @@ class Recipe:
     * ``scale``: uint8 images -> what the model trains on (``[-1, 1]`` for the GANs and diffusion, ``[0, 1]`` for
       the VAEs); ``conditional``: the model trains on ``(images, labels)``.
     * ``trainer``: how a recipe that is not trained by ``fit`` trains (lesson 04's loop); ``None`` for ``fit``.
+    * ``image_shape``: the images it makes (28x28 grey for lessons 04-12, 32x32 colour for lesson 13).
+    * ``n_images``: it trains on the first ``n_images`` training images only (lesson 13's scarce-data GAN); ``None``:
+      on all of them. :meth:`training_data` applies it.
     """
 
     name: str
@@ -54,20 +57,26 @@ class Recipe:
     conditional: bool = False
     trainer: Callable[..., Any] | None = None
     shuffle_seed: int = 0
+    image_shape: tuple[int, int, int] = gan.IMAGE_SHAPE
+    n_images: int | None = None
 
     # ------------------------------------------------------------------ the model
-    def build(self, settings: Mapping[str, Any] | None = None, image_shape=gan.IMAGE_SHAPE):
-        """The compiled model with the recipe's settings (``settings`` overrides some, for an experiment)."""
-        return self.builder(training.merge_settings(dict(self.settings), dict(settings or {})), image_shape=image_shape)
+    def build(self, settings: Mapping[str, Any] | None = None, image_shape=None):
+        """The compiled model with the recipe's settings (``settings`` overrides some, for an experiment), for the
+        recipe's ``image_shape`` (28x28 grey, or 32x32 colour for lesson 13) or another one."""
+        return self.builder(training.merge_settings(dict(self.settings), dict(settings or {})),
+                            image_shape=image_shape or self.image_shape)
 
     def variant(self, name: str, checkpoint: str | None, budget_seconds: Mapping[str, float | None] | None = None,
-                settings: Mapping[str, Any] | None = None, lesson: str | None = None) -> "Recipe":
-        """The same model trained again elsewhere, with other settings, budget or checkpoint names (lesson 09's
-        beta-VAEs, lesson 10's seven generators); ``checkpoint=None`` for one that ships none (lesson 11's small
-        conditional VAE)."""
+                settings: Mapping[str, Any] | None = None, lesson: str | None = None, image_shape=None,
+                n_images: int | None = None) -> "Recipe":
+        """The same model trained again elsewhere, with other settings, budget, checkpoint names, image shape or
+        number of training images (lesson 09's beta-VAEs, lesson 10's seven generators, lesson 13's colour models);
+        ``checkpoint=None`` for one that ships none (lesson 11's small conditional VAE)."""
         return dataclasses.replace(self, name=name, checkpoint=checkpoint, lesson=lesson or self.lesson,
                                    budget_seconds=dict(budget_seconds or self.budget_seconds),
-                                   settings=training.merge_settings(dict(self.settings), dict(settings or {})))
+                                   settings=training.merge_settings(dict(self.settings), dict(settings or {})),
+                                   image_shape=image_shape or self.image_shape, n_images=n_images or self.n_images)
 
     # ------------------------------------------------------------------ data and training
     @property
@@ -81,6 +90,13 @@ class Recipe:
         if seconds is None:
             raise ValueError(f"{self.name} trains for settings['epochs'] epochs, not for a time budget.")
         return training.lesson_budget(seconds, quick_steps)
+
+    def training_data(self, images, labels=None):
+        """The recipe's training images (uint8, as the loaders return them), scaled (``scale``), and their labels: the
+        first ``n_images`` of them where the recipe trains on fewer."""
+        images = images[: self.n_images] if self.n_images else images
+        labels = None if labels is None else (labels[: self.n_images] if self.n_images else labels)
+        return self.scale(images), labels
 
     def dataset(self, data, labels=None):
         """The ``tf.data`` pipeline the model trains on (``datasets.make_dataset``): shuffled batches of
@@ -132,6 +148,10 @@ class Recipe:
     def checkpoint_settings(self, dataset: str | None = None, seconds: float | None = None) -> dict:
         """What the checkpoints' manifest entries record as their settings (and what loading compares)."""
         recorded = {**self.settings, "dataset": dataset or self.default_dataset}
+        if self.image_shape != gan.IMAGE_SHAPE:
+            recorded["image_shape"] = list(self.image_shape)
+        if self.n_images:
+            recorded["n_images"] = self.n_images
         return recorded if seconds is None else {**recorded, "budget_seconds": seconds}
 
     def load_into(self, model, dataset: str | None = None, directory=None) -> dict:
@@ -262,12 +282,36 @@ LESSON_12_LATENT = Recipe(   # trains on the standardised codes of lesson 08's s
     checkpoint="lesson12_latent_{network}", networks={"denoiser": "ema_denoiser"}, scale=np.asarray)
 
 
+# ---------------------------------------------------------------------------------------------- lesson 13
+# The capstone brings lessons 05, 07 and 08 to colour: the same builders, with the image shape as a parameter.
+AVATAR_SHAPE = (32, 32, 3)
+LESSON_13_SECONDS = 120       # the same wall-clock budget for the two DCGANs and the conditional GAN: a fair comparison
+LESSON_13_SCARCE_IMAGES = 500
+_PIXEL = "pixel_characters"
+LESSON_13_DCGAN = LESSON_05.variant(   # lesson 05's DCGAN with lesson 12's DiffAugment and lesson 05's weight average
+    "lesson 13 colour DCGAN", "lesson13_dcgan_{network}", {_PIXEL: LESSON_13_SECONDS}, settings={"diff_augment": True},
+    lesson="13", image_shape=AVATAR_SHAPE)
+LESSON_13_PLAIN_DCGAN = LESSON_13_DCGAN.variant(   # what the two tricks buy: the same DCGAN without them
+    "lesson 13 plain colour DCGAN", "lesson13_plain_dcgan_{network}", settings={"diff_augment": False, "ema_decay": None})
+LESSON_13_SCARCE_DCGAN = LESSON_13_DCGAN.variant(   # the source's "scarce data" challenge: 500 characters
+    "lesson 13 colour DCGAN on 500 characters", "lesson13_scarce_dcgan_{network}", {_PIXEL: 50},
+    n_images=LESSON_13_SCARCE_IMAGES)
+LESSON_13_CGAN = dataclasses.replace(LESSON_07.variant(   # asks for one of the 12 shirt colours
+    "lesson 13 colour conditional GAN", "lesson13_cgan_{network}", {_PIXEL: LESSON_13_SECONDS},
+    settings={"n_classes": len(datasets.PIXEL_CLOTHING_COLOUR_NAMES), "ema_decay": 0.999, "diff_augment": True},
+    lesson="13", image_shape=AVATAR_SHAPE), networks={"generator": "sampler"})
+LESSON_13_VAE = LESSON_08.variant(   # lesson 08's VAE: pixels are grey levels in [0, 1], not black-or-white, so no binarising
+    "lesson 13 colour VAE", "lesson13_vae_{network}", {_PIXEL: 40},
+    settings={"latent_dim": 32, "dynamic_binarization": False}, lesson="13", image_shape=AVATAR_SHAPE)
+
+
 RECIPES: dict[str, Recipe] = {   # every recipe that ships checkpoints, by their names' common prefix
     recipe.checkpoint.split("{")[0].rstrip("_"): recipe for recipe in (
         LESSON_04, LESSON_04_DISCRIMINATOR_WINS, LESSON_05, LESSON_06_PLAIN_GAN, LESSON_06_SN_GAN, LESSON_06_WGAN_GP,
         LESSON_07, LESSON_08, LESSON_08_2D, LESSON_08_FASHION, *map(lesson_09_beta_vae, LESSON_09_BETAS),
         LESSON_09_CVAE, LESSON_09_CGAN, LESSON_10_MLP_GAN, LESSON_10_DCGAN, LESSON_10_WGAN_GP, LESSON_10_CGAN,
-        LESSON_10_VAE, LESSON_10_BETA_VAE, LESSON_10_CVAE, LESSON_12_PIXEL, LESSON_12_LATENT)}
+        LESSON_10_VAE, LESSON_10_BETA_VAE, LESSON_10_CVAE, LESSON_12_PIXEL, LESSON_12_LATENT, LESSON_13_DCGAN,
+        LESSON_13_PLAIN_DCGAN, LESSON_13_SCARCE_DCGAN, LESSON_13_CGAN, LESSON_13_VAE)}
 
 
 def for_lesson(lesson: str) -> list[Recipe]:

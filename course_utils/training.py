@@ -190,6 +190,30 @@ def lesson_budget(full_seconds: float, quick_steps: int) -> TimeBudget:
     return TimeBudget(full_seconds)
 
 
+def judge_claim(claim: str, holds: bool, steps: int, steps_needed: int, mode: str | None = None) -> bool | None:
+    """Judge a lesson's quality claim against the training it got, and say the verdict in plain words.
+
+    A full-mode run trains for seconds, so a slower machine makes fewer steps. ``steps_needed`` is how many steps the
+    claim was measured to need (the lesson says where it comes from). With at least that many, the claim is checked:
+    ``holds`` false raises ``AssertionError``. With fewer, nothing is raised: the lesson prints that the budget bought
+    too few steps and what to do (more seconds, or ``COURSE_TRAINING=load``). Quick mode, which trains a few steps on
+    purpose, never checks full-mode claims. Returns ``True`` (checked, holds), ``None`` (not judged)."""
+    mode = mode or run_mode()
+    if mode == "quick":
+        print(f"quick mode ({steps:,} steps): not judged; the full-mode claim is: {claim}.")
+        return None
+    if steps < steps_needed:
+        print(f"NOT JUDGED: this run made {steps:,} steps, fewer than the {steps_needed:,} the claim '{claim}' was "
+              f"measured with ({'it holds anyway' if holds else 'it does not hold yet'}). Your machine is slower than the "
+              "course's: give the training more seconds, or run the lesson with COURSE_TRAINING=load.")
+        return None
+    if not holds:
+        raise AssertionError(f"after {steps:,} steps (at least the {steps_needed:,} it needs) the claim does not hold: "
+                             f"{claim}.")
+    print(f"checked after {steps:,} steps: {claim}.")
+    return True
+
+
 class TrainingProgress(keras.callbacks.Callback):
     """One line that shows a training run is alive: steps made, time used against the budget, speed, current losses.
 

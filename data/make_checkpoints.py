@@ -1,4 +1,4 @@
-"""Train the models of lessons 04-10 and 12 and write the checkpoints that ship in `data/checkpoints/`.
+"""Train the models of lessons 04-10, 12 and 13 and write the checkpoints that ship in `data/checkpoints/`.
 
 A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lesson 11
 trains nothing of its own that takes long: in load mode it uses the checkpoints of lessons 05, 08 and 09, whose models
@@ -24,7 +24,7 @@ The manifest and samples are updated after every job, so `--only` reruns one job
 Usage (about 30 minutes on a 2-core CPU; no network):
 
     python data/make_checkpoints.py                    # every job
-    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson12
+    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson12, lesson13
     python data/make_checkpoints.py --seconds 3 --out /tmp/ck   # a smoke test: 3 s per model, elsewhere
 """
 from __future__ import annotations
@@ -175,8 +175,20 @@ def lesson12(job):
     train_recipe(job, latent, data=codes, steps_per_epoch=latent.settings["log_every"])
 
 
+def lesson13(job):
+    """13_colour_avatars: on the 32x32 Pixel Art characters, the colour DCGAN and the plain one (120 s each), the
+    colour DCGAN on the first 500 characters (50 s), the conditional GAN asked for a shirt colour (120 s) and the
+    colour VAE (40 s)."""
+    characters = datasets.load_avatars("pixel_characters", size=32)
+    for recipe in recipes.for_lesson("13"):
+        labels = characters.labels("clothing_colour")[0] if recipe.conditional else None
+        images, labels = recipe.training_data(characters.x_train, labels)
+        train_recipe(job, recipe, "pixel_characters", data=images, labels=labels)
+
+
 JOBS = {"lesson05": lesson05, "lesson08": lesson08, "lesson04": lesson04, "lesson07": lesson07, "lesson09": lesson09,
-        "lesson06": lesson06, "lesson10": lesson10, "lesson12": lesson12}   # lesson12 after lesson08: it uses its VAE
+        "lesson06": lesson06, "lesson10": lesson10, "lesson12": lesson12,   # lesson12 after lesson08: it uses its VAE
+        "lesson13": lesson13}
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -103,3 +103,43 @@ def test_a_damaged_judge_is_refused_with_the_way_back(tmp_path):
         classifier.load_avatar_judge("cats")
     with pytest.raises(ValueError, match="at least one attribute head"):
         classifier.build_attribute_classifier({})
+
+
+def test_every_shirt_colour_has_one_name():
+    data = datasets.load_avatars("pixel_characters", size=16)
+    assert sorted(datasets.PIXEL_CLOTHING_COLOUR_NAMES) == sorted(data.values["clothing_colour"])
+    assert len(set(datasets.PIXEL_CLOTHING_COLOUR_NAMES.values())) == len(data.values["clothing_colour"])
+
+
+def test_attribute_predictions_name_what_the_judge_sees():
+    from course_utils import classifier
+
+    judge, accuracies = classifier.load_avatar_judge("pixel_characters")
+    data = datasets.load_avatars("pixel_characters", size=32)
+    seen = classifier.attribute_predictions(judge, "pixel_characters", datasets.to_minus_one_one(data.x_test[:200]))
+    assert list(seen) == list(classifier.AVATAR_JUDGE_HEADS["pixel_characters"])
+    assert all(values.shape == (200,) for values in seen.values())
+    # what lesson 13 reads as its conditional-accuracy ceiling: the judge names almost every real shirt colour
+    assert np.mean(seen["clothing_colour"] == data.labels("clothing_colour")[1][:200]) > 0.95
+    with pytest.raises(ValueError, match=r"shape \(N, 32, 32, 3\)"):
+        classifier.attribute_predictions(judge, "pixel_characters", np.zeros((2, 28, 28, 1)))
+    with pytest.raises(ValueError, match="No judge for 'cats'"):
+        classifier.attribute_predictions(judge, "cats", np.zeros((2, 32, 32, 3)))
+
+
+def test_a_folder_of_your_own_photos_loads_square_and_bad_folders_say_what_to_do(tmp_path):
+    import keras
+
+    rng = np.random.default_rng(0)
+    (tmp_path / "faces" / "more").mkdir(parents=True)
+    for i, (h, w) in enumerate([(40, 60), (64, 64), (90, 50)]):
+        keras.utils.save_img(tmp_path / "faces" / ("more" if i == 2 else ".") / f"face_{i}.png",
+                             rng.integers(0, 256, (h, w, 3)).astype(np.uint8))
+    images = datasets.load_image_folder(tmp_path / "faces", size=32)
+    assert images.shape == (3, 32, 32, 3) and images.dtype == np.uint8
+    assert datasets.load_image_folder(tmp_path / "faces", size=16, limit=2).shape == (2, 16, 16, 3)
+    with pytest.raises(datasets.DatasetError, match="is not a folder.*img_align_celeba"):
+        datasets.load_image_folder(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(datasets.DatasetError, match="holds no images"):
+        datasets.load_image_folder(tmp_path / "empty")

@@ -146,3 +146,20 @@ def test_lesson_07_cgan_uses_its_settings():
         cgan.build_lesson_07_cgan({"widht": 4})
     with pytest.raises(ValueError, match="label_smoothing"):
         model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), label_smoothing=0.7)
+
+
+def test_diff_augment_reaches_only_the_image_and_only_in_training():
+    """gan.diff_augmented on the conditional discriminator (lesson 13): in inference it is the discriminator itself; in
+    training the image is augmented (other logits), and the label still decides the answer."""
+    keras.utils.set_random_seed(0)
+    model = cgan.build_lesson_07_cgan({"g_width": 4, "d_width": 4, "d_dropout": 0.0, "diff_augment": True, "ema_decay": 0.99},
+                                      image_shape=(16, 16, 3))
+    wrapped = model.discriminator
+    inner = next(layer for layer in wrapped.layers if layer.name == "conditional_discriminator")
+    images = np.random.default_rng(1).uniform(-1, 1, (8, 16, 16, 3)).astype(np.float32)
+    labels = np.arange(8) % 10
+    np.testing.assert_allclose(wrapped([images, labels], training=False), inner([images, labels], training=False), atol=1e-6)
+    assert not np.allclose(wrapped([images, labels], training=True), inner([images, labels], training=False), atol=1e-4)
+    assert not np.allclose(wrapped([images, labels], training=False), wrapped([images, (labels + 1) % 10], training=False))
+    assert model.ema_generator is not None and model.sampler is model.ema_generator
+    assert model.generate(np.arange(4)).shape == (4, 16, 16, 3)

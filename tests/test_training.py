@@ -193,3 +193,17 @@ def test_training_progress_counts_every_step_and_says_how_far_it_is(capsys):
     assert progress.lines[-1].startswith("toy: 40 steps")
     with pytest.raises(ValueError, match="every_seconds"):
         training.TrainingProgress(every_seconds=0)
+
+
+def test_judge_claim_checks_only_runs_with_the_steps_it_was_measured_with(capsys):
+    claim = "samples are sharp"
+    assert training.judge_claim(claim, True, 2000, 1500, mode="full") is True
+    assert "checked after 2,000 steps" in capsys.readouterr().out
+    with pytest.raises(AssertionError, match="after 2,000 steps.*does not hold: samples are sharp"):
+        training.judge_claim(claim, False, 2000, 1500, mode="full")
+    # a slower machine: too few steps, so the claim is not judged, and the lesson says what to do instead of failing
+    assert training.judge_claim(claim, False, 700, 1500, mode="full") is None
+    said = capsys.readouterr().out
+    assert "NOT JUDGED" in said and "700 steps" in said and "COURSE_TRAINING=load" in said and "does not hold yet" in said
+    assert training.judge_claim(claim, False, 30, 1500, mode="quick") is None
+    assert "quick mode (30 steps): not judged" in capsys.readouterr().out
