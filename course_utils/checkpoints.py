@@ -1,6 +1,6 @@
 """Pretrained checkpoints, so a workshop can skip the long training runs (issue 8).
 
-Every lesson whose full training takes more than about a minute on a 2-core CPU (04 to 12) offers a choice in its
+Every lesson whose full training takes more than about a minute on a 2-core CPU (04 to 13) offers a choice in its
 imports cell, ``TRAINING = checkpoints.train_or_load()``: ``"train"`` (the default) runs the lesson's own training;
 ``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lesson 11 and
 lesson 12's VAE use the checkpoints of the lessons whose models they rebuild (05, 08, 09) rather than copies.

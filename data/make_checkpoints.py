@@ -21,7 +21,7 @@ What is written
 Training is bounded by wall-clock seconds, so a busy CPU makes fewer steps: the manifest records them.
 The manifest and samples are updated after every job, so `--only` reruns one job and keeps the others.
 
-Usage (about 30 minutes on a 2-core CPU; no network):
+Usage (about 48 minutes on a 2-core CPU; no network):
 
     python data/make_checkpoints.py                    # every job
     python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson12, lesson13

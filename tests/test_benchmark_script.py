@@ -60,3 +60,23 @@ def test_lesson_05_trains_the_recipe_the_benchmark_measures():
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
     assert "RECIPE = recipes.LESSON_05" in code and "RECIPE.build()" in code and "RECIPE.train(" in code
     assert "build_lesson_05_dcgan(" not in code and ".fit(" not in code.split("def train_dcgan")[1].split("def ")[0]
+
+
+@pytest.mark.slow
+def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
+    """benchmarks/colour_dcgan_trials.py, the trials behind lesson 13's recipe: one short trial prints its JSON line, and
+    the lesson's recipe is lesson 05's with exactly the settings the trials chose."""
+    import json
+
+    spec = importlib.util.spec_from_file_location("colour_dcgan_trials", ROOT / "benchmarks" / "colour_dcgan_trials.py")
+    trials = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trials)
+    trials.main(["tiny", "g_width=8", "d_width=8", "diff_augment=true", "--seconds", "1"])
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["name"] == "tiny" and line["settings"] == {"g_width": 8, "d_width": 8, "diff_augment": True}
+    assert line["steps"] >= 2 and line["frechet_distance"] > line["floor"] > 0
+    changed = {key: value for key, value in recipes.LESSON_13_DCGAN.settings.items()
+               if recipes.LESSON_05.settings[key] != value}
+    assert changed == recipes.LESSON_13_COLOUR_SETTINGS
+    with pytest.raises(ValueError, match="unknown settings"):
+        trials.main(["typo", "widht=8", "--seconds", "1"])
