@@ -6,7 +6,8 @@
 * :func:`elbo_terms` - the two terms of the negative ELBO, **per image, in nats**: the Bernoulli
   reconstruction term summed over the 784 pixels and the Gaussian KL summed over the latent dimensions.
 * :class:`VAE` / :class:`ConditionalVAE` - ``keras.Model`` subclasses with their own ``train_step`` and
-  ``test_step`` (the losses are computed there, not with ``add_loss``: the Keras 3 trap of STYLE.md).
+  ``test_step`` (the losses are computed there: Keras 3 rejects ``add_loss`` on symbolic tensors,
+  the pattern of many Keras 2 VAE tutorials).
 * :func:`importance_weighted_log_likelihood` - the k-sample bound of Burda et al. (2016), tighter than the
   ELBO as k grows, used to estimate log p(x).
 
