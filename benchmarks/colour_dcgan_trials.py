@@ -34,6 +34,7 @@ def main(argv=None):
     parser.add_argument("name", help="the trial's name, for its line")
     parser.add_argument("settings", nargs="*", help="name=value (JSON) settings of lesson 05's DCGAN to change")
     parser.add_argument("--seconds", type=float, default=recipes.LESSON_13_SECONDS)
+    parser.add_argument("--seed", type=int, default=0, help="the weights' and the noise's seed (the trials used 0)")
     args = parser.parse_args(argv)
     settings = {}
     for item in args.settings:
@@ -42,7 +43,7 @@ def main(argv=None):
     characters = datasets.load_avatars("pixel_characters", size=32)
     judge, _ = classifier.load_avatar_judge("pixel_characters")
     train, test = datasets.to_minus_one_one(characters.x_train), datasets.to_minus_one_one(characters.x_test)
-    keras.utils.set_random_seed(0)
+    keras.utils.set_random_seed(args.seed)
     recipe = recipes.LESSON_05
     model = recipe.build(settings, image_shape=recipes.AVATAR_SHAPE)
     budget = training.TimeBudget(args.seconds)
@@ -51,7 +52,8 @@ def main(argv=None):
     features = {name: classifier.features_and_probabilities(judge, images)[0]
                 for name, images in (("test", test), ("train", train[:2000]), ("samples", samples))}
     copies = metrics.copy_check(samples[:500], train, test[:500])
-    print(json.dumps({"name": args.name, "settings": settings, "seconds": args.seconds, "steps": budget.steps,
+    print(json.dumps({"name": args.name, "settings": settings, "seed": args.seed, "seconds": args.seconds,
+                      "steps": budget.steps,
                       "frechet_distance": round(metrics.frechet_distance(features["samples"], features["test"]), 2),
                       "floor": round(metrics.frechet_distance(features["train"], features["test"]), 2),
                       "copy_median_ratio": round(copies["median_ratio"], 3),

@@ -73,7 +73,8 @@ def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
     spec.loader.exec_module(trials)
     trials.main(["tiny", "g_width=8", "d_width=8", "diff_augment=true", "--seconds", "1"])
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert line["name"] == "tiny" and line["settings"] == {"g_width": 8, "d_width": 8, "diff_augment": True}
+    assert line["name"] == "tiny" and line["seed"] == 0
+    assert line["settings"] == {"g_width": 8, "d_width": 8, "diff_augment": True}
     assert line["steps"] >= 2 and line["frechet_distance"] > line["floor"] > 0
     changed = {key: value for key, value in recipes.LESSON_13_DCGAN.settings.items()
                if recipes.LESSON_05.settings[key] != value}
