@@ -197,7 +197,6 @@ def load_avatar_judge(name: str = "pixel_characters", directory: str | Path | No
     return model, attribute_accuracies(model, name)
 
 
-
 def attribute_predictions(model: keras.Model, name: str, images, batch_size: int = 500) -> dict:
     """The colour judge's verdict on ``images`` (in [-1, 1]) for every attribute it predicts: ``{attribute: the value
     index it sees, one per image}`` (for avatar set ``name``'s judge, :data:`AVATAR_JUDGE_HEADS`)."""

@@ -257,12 +257,12 @@ def shrink(images: np.ndarray, factor: int) -> np.ndarray:
     return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)
 
 
-
 # Pixel Art's 12 shirt colours, by name: lesson 13's conditional GAN is asked for one of them.
 PIXEL_CLOTHING_COLOUR_NAMES = {
     "5bc0de": "sky blue", "428bca": "blue", "03396c": "navy", "88d8b0": "mint", "44c585": "green", "00b159": "emerald",
     "ff6f69": "salmon", "d11141": "red", "ae0001": "dark red", "ffeead": "cream", "ffd969": "yellow", "ffc425": "gold",
 }
+
 
 def load_image_folder(folder: str | Path, size: int = 64, limit: int | None = None) -> np.ndarray:
     """Your own photos (JPEG, PNG, ...) from ``folder`` and its subfolders as uint8 RGB ``(N, size, size, 3)``, each
