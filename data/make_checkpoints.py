@@ -86,7 +86,7 @@ def train_recipe(job, recipe, dataset=None, data=None, labels=None, callbacks=()
     dataset = dataset or recipe.default_dataset
     if data is None:
         (x_train, labels), _ = datasets.load_dataset(dataset)[0]
-        data = recipe.scale(x_train)
+        data, labels = recipe.training_data(x_train, labels)   # scaled, and only the first n_images where the recipe says
     full_seconds = recipe.budget_seconds[dataset]
     seconds = None if full_seconds is None else job.seconds(full_seconds)
     epochs = None if seconds is not None else (1 if job.seconds_override is not None else recipe.settings["epochs"])
