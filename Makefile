@@ -6,6 +6,8 @@
 #   make repeat-check   every lesson twice in quick mode: the same seed must print the same numbers (CI runs two)
 #   make lock   re-resolve requirements.txt into requirements.lock (needs the network; commit both files)
 #   make home REPO=owner/name [BRANCH=main]   point every Colab badge and bootstrap at a fork
+#   make site   the course as a website with every output (lessons run in load mode): build/site/html/index.html
+#               (SITE_ARGS="--lessons 02 05", "--training train", ...: see docs/site/build_site.py)
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -17,7 +19,7 @@ UV_COMPILE := $(TOOLS)/bin/uv pip compile --universal --python-version 3.11 --an
 # Notebook runs: quick mode, every cell bounded (conftest.py also bounds each whole notebook, NOTEBOOK_TIME_LIMITS).
 PYTEST := COURSE_MODE=quick TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python -m pytest -p no:cacheprovider
 
-.PHONY: lab test unit repeat-check setup lock home clean
+.PHONY: lab test unit repeat-check setup lock home site clean
 
 setup: $(STAMP)
 
@@ -52,10 +54,20 @@ lock:
 	$(PYTHON) -m pip install --quiet --upgrade --target $(TOOLS) uv
 	$(UV_COMPILE) requirements.txt -o requirements.lock
 	$(UV_COMPILE) requirements-browser.txt -c requirements.lock -o requirements-browser.lock
+	$(UV_COMPILE) requirements-site.txt -c requirements.lock -o requirements-site.lock
 
 home:
 	@test -n "$(REPO)" || { echo 'usage: make home REPO=owner/name [BRANCH=main]'; exit 2; }
 	python3 -m tests.course_home $(REPO) $(or $(BRANCH),main)
+
+# The site's tools (Sphinx, MyST-NB, the book theme, MathJax) go into the course's .venv, within its lock.
+SITE_STAMP := $(VENV)/.site-installed
+$(SITE_STAMP): $(STAMP) requirements-site.lock
+	$(BIN)/python -m pip install --quiet -r requirements-site.lock
+	touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python docs/site/build_site.py $(SITE_ARGS)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) notebooks/outputs

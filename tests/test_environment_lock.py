@@ -55,6 +55,13 @@ def test_the_top_level_pins_are_the_locked_versions():
         assert browser.get(name) == version, "requirements-browser.lock is stale: run `make lock`"
     for name in set(browser) & set(locked):
         assert browser[name] == locked[name], f"{name}: the browser lock and the course lock disagree"
+    site = pins(ROOT / "requirements-site.lock")
+    for line in (ROOT / "requirements-site.txt").read_text().splitlines():
+        if line.split("#", 1)[0].strip():
+            name = canonicalize_name(Requirement(line.split("#", 1)[0]).name)
+            assert name in site, f"requirements-site.lock lacks {name}: run `make lock`"
+    for name in set(site) & set(locked):
+        assert site[name] == locked[name], f"{name}: the site lock and the course lock disagree"
 
 
 def test_make_ci_and_conda_install_the_lock():
@@ -63,17 +70,20 @@ def test_make_ci_and_conda_install_the_lock():
     assert re.search(r"\$\(STAMP\): requirements\.lock pyproject\.toml", makefile), "a changed lock must reinstall"
     assert "-r requirements.lock" in (ROOT / "environment.yml").read_text()
     assert "-r requirements-browser.lock" in (ROOT / ".ci" / "run").read_text()
+    assert "-r requirements-site.lock" in (ROOT / ".ci" / "run").read_text()
+    assert "pip install --quiet -r requirements-site.lock" in makefile   # make site
     assert "requirements.txt" not in (ROOT / "environment.yml").read_text().split("dependencies:")[1]
 
 
 @pytest.mark.skipif(not IN_COURSE_VENV, reason="checks the course's own .venv (make setup); this is another environment")
 def test_the_installed_environment_is_exactly_the_lock():
     expected = pins(ROOT / "requirements.lock")
-    expected.update(pins(ROOT / "requirements-browser.lock"))   # .ci/run adds these; make lab does not
+    extras = {**pins(ROOT / "requirements-browser.lock"), **pins(ROOT / "requirements-site.lock")}
+    expected.update(extras)   # .ci/run and make site add these; make lab does not
     installed = {canonicalize_name(d.metadata["Name"]): d.version for d in metadata.distributions()}
     installed.pop("gan-vae-course", None)   # the course itself, installed editable without dependencies
-    browser_only = set(pins(ROOT / "requirements-browser.lock")) - set(pins(ROOT / "requirements.lock"))
-    missing = {n: v for n, v in expected.items() if n not in installed and n not in browser_only}
+    extras_only = set(extras) - set(pins(ROOT / "requirements.lock"))
+    missing = {n: v for n, v in expected.items() if n not in installed and n not in extras_only}
     different = {n: (installed[n], v) for n, v in expected.items() if n in installed and installed[n] != v}
     extra = sorted(set(installed) - set(expected))
     assert not different, f"installed (version, locked version) differ: {different}; run `make clean setup`"
