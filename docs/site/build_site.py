@@ -2,7 +2,7 @@
 
     python docs/site/build_site.py                     # every lesson, full mode, loading the shipped checkpoints
     python docs/site/build_site.py --lessons 02 05     # only these lessons (the index lists what was built)
-    python docs/site/build_site.py --training train    # full mode, training every model (about an hour on 2 cores)
+    python docs/site/build_site.py --training train    # full mode, training every model (over an hour on 2 cores)
     python docs/site/build_site.py --no-execute --source DIR   # render notebooks already run and saved with outputs
 
 The steps: (1) each lesson is executed with nbclient from ``notebooks/`` (so it finds ``data/`` and its checkpoints
@@ -283,7 +283,7 @@ def main(argv=None) -> int:
     parser.add_argument("--mode", choices=("full", "quick"), default="full",
                         help="the lessons' sizes: full (what a learner runs, default) or quick (CI's)")
     parser.add_argument("--training", choices=("load", "train"), default="load",
-                        help="load the shipped checkpoints (default: minutes) or train every model (about an hour)")
+                        help="load the shipped checkpoints (default: minutes) or train every model (over an hour on 2 cores)")
     parser.add_argument("--no-execute", action="store_true",
                         help="render the notebooks' saved outputs instead of running them (use with --source)")
     parser.add_argument("--source", type=Path, default=NOTEBOOKS, help="folder of the notebooks (default: notebooks/)")
