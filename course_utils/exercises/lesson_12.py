@@ -13,18 +13,21 @@ def _linear_alpha_bars(T: int = 1000) -> np.ndarray:
 
 
 def check_1(global_batch, learning_rate) -> bool:
-    """Exercise 1: MirroredStrategy on 8 GPUs, 64 images per replica, base rate 5e-4 at batch 64 (linear scaling)."""
+    """Exercise 1: 8 GPUs, 64 images per replica, Adam at 5e-4 for batch 64: the square-root scaling rule."""
     if global_batch is None or learning_rate is None:
         return not_answered("set both `global_batch` (images per step, all replicas) and `learning_rate`.")
     if not close_to(global_batch, 8 * 64):
         if close_to(global_batch, 64):
             return wrong("each of the 8 replicas processes its own 64 images in every step.")
         return wrong("the global batch is the per-replica batch times the number of replicas.")
+    if close_to(learning_rate, 5e-4 * np.sqrt(8), rtol=1e-2):
+        return correct("sqrt(8) times the rate for Adam (about 1.4e-3), with a warm-up; then measure that it still trains.")
     if close_to(learning_rate, 5e-4 * 8, rtol=1e-6):
-        return correct("8 times the images per step, 8 times the step size (then check it still trains).")
+        return wrong("that is the linear rule, derived for SGD. Adam normalises its steps by the gradient's size, so "
+                     "the rule for it multiplies the rate by the square root of the batch factor.")
     if close_to(learning_rate, 5e-4, rtol=1e-6):
-        return wrong("the global batch is right; the linear scaling rule multiplies the learning rate by the same factor.")
-    return wrong("the linear scaling rule: learning rate proportional to the global batch, 5e-4 at batch 64.")
+        return wrong("the global batch is right; a batch 8 times larger allows a larger rate: by what factor, for Adam?")
+    return wrong("for Adam, the square-root rule: the rate times sqrt(global batch / 64), from 5e-4 at batch 64.")
 
 
 def check_2(brightness) -> bool:

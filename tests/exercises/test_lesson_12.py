@@ -33,11 +33,15 @@ def test_check_4(capsys):
 
 
 def test_check_1(capsys):
-    assert exercises.check_1(512, 4e-3)
-    assert not exercises.check_1(64, 5e-4)
+    assert exercises.check_1(512, 5e-4 * np.sqrt(8))
+    assert exercises.check_1(512, 1.414e-3)                  # rounded by hand
+    assert not exercises.check_1(512, 4e-3)                  # the linear rule: SGD's, not Adam's
+    assert "derived for SGD" in capsys.readouterr().out
+    assert not exercises.check_1(64, 5e-4 * np.sqrt(8))
     assert "own 64 images" in capsys.readouterr().out
     assert not exercises.check_1(512, 5e-4)
-    assert "linear scaling rule" in capsys.readouterr().out
+    assert "larger rate" in capsys.readouterr().out
+    assert not exercises.check_1(512, 5e-4 * 64)
     assert not exercises.check_1(None, 4e-3)
 
 
