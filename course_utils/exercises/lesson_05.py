@@ -1,5 +1,5 @@
-"""Checks for the exercises of lesson 05 (DCGAN): up-sampling layers, updates per second against batch size, and
-one-sided label smoothing."""
+"""Checks for the exercises of lesson 05 (DCGAN): up-sampling layers, updates per second against batch size,
+one-sided label smoothing, and the two-player train_step written by the learner."""
 from __future__ import annotations
 
 import math
@@ -86,3 +86,165 @@ def check_3(loss_hard, loss_smooth) -> bool:
         return wrong(f"loss_smooth should be -[0.9 log 0.99 + 0.1 log 0.01]; got {smooth:.4f}.")
     return correct(f"target 1: {hard:.3f}, target 0.9: {smooth:.3f}. The hard target keeps pushing D towards 1; the smoothed "
                    "one is minimised at D = 0.9, so it pulls an over-confident D = 0.99 back down.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Exercise 4: the two-player train_step, written by the learner
+# --------------------------------------------------------------------------------------------------------
+def _tiny_pair():
+    """A generator (4 -> 6) and a discriminator (6 -> 1 logit), small enough to compare weights after a step."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    generator = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+                                  keras.layers.Dense(6, activation="tanh")], name="tiny_generator")
+    discriminator = keras.Sequential([keras.Input((6,)), keras.layers.Dense(8), keras.layers.LeakyReLU(0.2),
+                                      keras.layers.Dense(1)], name="tiny_discriminator")
+    return generator, discriminator
+
+
+def _after_steps(model_class, steps: int = 2):
+    """Weights of both networks and the logs after ``steps`` train_step calls on a fixed batch (same seeds every time)."""
+    import keras
+    import tensorflow as tf
+
+    generator, discriminator = _tiny_pair()
+    model = model_class(generator, discriminator, seed=3)
+    model.compile(keras.optimizers.Adam(1e-2, beta_1=0.5), keras.optimizers.Adam(1e-2, beta_1=0.5), label_smoothing=0.1)
+    real = tf.constant(np.random.default_rng(1).uniform(-1, 1, (16, 6)).astype(np.float32))
+    logs = None
+    for _ in range(steps):
+        logs = model.train_step(real)
+    return ([w.numpy() for w in generator.weights], [w.numpy() for w in discriminator.weights], logs)
+
+
+def _mistakes():
+    """The typical wrong train_steps, as subclasses of the reference, each with its hint."""
+    import tensorflow as tf
+
+    from course_utils import gan
+
+    class SameNoise(gan.NonSaturatingGAN):   # the generator's step reuses the discriminator's noise
+        def train_step(self, data):
+            real = tf.convert_to_tensor(data, tf.float32)
+            noise = self.noise(tf.shape(real)[0])
+            with tf.GradientTape() as tape:
+                fake = self.generator(noise, training=True)
+                d_loss, logs = self.discriminator_loss(self.discriminator(real, training=True),
+                                                       self.discriminator(fake, training=True), real, fake, None)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+            with tf.GradientTape() as tape:
+                g_loss = self.generator_loss(self.discriminator(self.generator(noise, training=True), training=True))
+            grads = tape.gradient(g_loss, self.generator.trainable_variables)
+            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+            return self.record(g_loss=g_loss, **logs)
+
+    class GeneratorFirst(gan.NonSaturatingGAN):   # the two updates in the other order
+        def train_step(self, data):
+            real = tf.convert_to_tensor(data, tf.float32)
+            batch = tf.shape(real)[0]
+            with tf.GradientTape() as tape:
+                g_loss = self.generator_loss(self.discriminator(self.generator(self.noise(batch), training=True),
+                                                                training=True))
+            grads = tape.gradient(g_loss, self.generator.trainable_variables)
+            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+            with tf.GradientTape() as tape:
+                fake = self.generator(self.noise(batch), training=True)
+                d_loss, logs = self.discriminator_loss(self.discriminator(real, training=True),
+                                                       self.discriminator(fake, training=True), real, fake, None)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+            return self.record(g_loss=g_loss, **logs)
+
+    class GeneratorStepMovesBoth(gan.NonSaturatingGAN):   # the generator's loss also updates the discriminator
+        def train_step(self, data):
+            real = tf.convert_to_tensor(data, tf.float32)
+            batch = tf.shape(real)[0]
+            with tf.GradientTape() as tape:
+                fake = self.generator(self.noise(batch), training=True)
+                d_loss, logs = self.discriminator_loss(self.discriminator(real, training=True),
+                                                       self.discriminator(fake, training=True), real, fake, None)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+            variables = self.generator.trainable_variables + self.discriminator.trainable_variables
+            with tf.GradientTape() as tape:
+                g_loss = self.generator_loss(self.discriminator(self.generator(self.noise(batch), training=True),
+                                                                training=True))
+            grads = tape.gradient(g_loss, variables)
+            self.g_optimizer.apply_gradients(zip(grads, variables))
+            return self.record(g_loss=g_loss, **logs)
+
+    class FakesLabelledReal(gan.NonSaturatingGAN):   # the discriminator's loss with its two arguments swapped
+        def train_step(self, data):
+            real = tf.convert_to_tensor(data, tf.float32)
+            batch = tf.shape(real)[0]
+            with tf.GradientTape() as tape:
+                fake = self.generator(self.noise(batch), training=True)
+                d_loss, logs = self.discriminator_loss(self.discriminator(fake, training=True),
+                                                       self.discriminator(real, training=True), real, fake, None)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+            with tf.GradientTape() as tape:
+                g_loss = self.generator_loss(self.discriminator(self.generator(self.noise(batch), training=True),
+                                                                training=True))
+            grads = tape.gradient(g_loss, self.generator.trainable_variables)
+            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+            return self.record(g_loss=g_loss, **logs)
+
+    return [
+        (SameNoise, "the generator's update must draw fresh noise (self.noise(batch_size) again): reusing the "
+                    "discriminator's batch trains the generator on the very samples D was just fitted to."),
+        (GeneratorFirst, "the order is the discriminator first, then the generator: the generator learns from the "
+                         "discriminator that has just seen its latest samples."),
+        (GeneratorStepMovesBoth, "the generator's gradients must be applied to self.generator.trainable_variables only: "
+                                 "yours also moved the discriminator, which then learns to be fooled."),
+        (FakesLabelledReal, "the discriminator_loss takes the real images' logits first, the generated ones second: "
+                            "yours teaches D to call the fakes real."),
+    ]
+
+
+def _same(a, b) -> bool:
+    return len(a) == len(b) and all(np.allclose(x, y, atol=1e-6) for x, y in zip(a, b))
+
+
+def check_4(model_class) -> bool:
+    """Exercise 4: a NonSaturatingGAN subclass whose own ``train_step`` makes the two-player update.
+
+    Run for two steps on tiny networks with fixed seeds, its weights must match the course's ``TwoPlayerGAN.train_step``;
+    the typical mistakes are recognised by running each one."""
+    if model_class is None:
+        return not_answered("define class MyDCGAN(gan.NonSaturatingGAN) with your train_step(self, data).")
+    from course_utils import gan
+
+    if not (isinstance(model_class, type) and issubclass(model_class, gan.NonSaturatingGAN)):
+        return wrong("the answer is a class, MyDCGAN, a subclass of gan.NonSaturatingGAN (so it has the losses).")
+    if model_class.train_step is gan.TwoPlayerGAN.train_step:
+        return wrong("MyDCGAN must define its own train_step; it is using the course's.")
+    try:
+        g_weights, d_weights, logs = _after_steps(model_class)
+    except Exception as error:   # the learner's code raised: say what, do not crash the lesson
+        return wrong(f"your train_step raised {type(error).__name__}: {str(error)[:200]}")
+    if logs is None:
+        return not_answered("complete train_step: the two updates, then return self.record(g_loss=g_loss, **logs).")
+    if not isinstance(logs, dict) or not {"d_loss", "g_loss"} <= set(logs):
+        return wrong("train_step returns the logs fit shows: self.record(g_loss=g_loss, **logs), where logs comes "
+                     "from self.discriminator_loss(...).")
+    ref_g, ref_d, _ = _after_steps(gan.NonSaturatingGAN)
+    if _same(g_weights, ref_g) and _same(d_weights, ref_d):
+        return correct("after two steps both networks hold exactly the weights the course's train_step gives them.")
+    for mistake, hint in _mistakes():
+        mistake_g, mistake_d, _ = _after_steps(mistake)
+        if _same(g_weights, mistake_g) and _same(d_weights, mistake_d):
+            return wrong(hint)
+    one_g, one_d, _ = _after_steps(model_class, steps=1)
+    ref_one_g, ref_one_d, _ = _after_steps(gan.NonSaturatingGAN, steps=1)
+    if _same(one_d, ref_one_d):
+        if _same(one_g, [w.numpy() for w in _tiny_pair()[0].weights]):
+            return wrong("the discriminator's update is right, but the generator never moved: add its update, with "
+                         "fresh noise, self.generator_loss and self.g_optimizer.")
+        return wrong("the discriminator's update is right; the generator's is not: fresh noise, "
+                     "self.generator_loss on the discriminator's logits for the new fakes, gradients of the generator only.")
+    return wrong("compare with section 3: (1) fakes from self.noise(batch_size), the discriminator's loss on the real "
+                 "and the fake logits, its gradients applied with self.d_optimizer; (2) fresh noise, the generator's "
+                 "loss, its gradients applied with self.g_optimizer. Call the networks with training=True.")

@@ -110,3 +110,94 @@ def check_4(predict_x0) -> bool:
     if close_to(guess, (x_t - (1 - alpha_bar) * eps) / alpha_bar, rtol=1e-5, atol=1e-6):
         return wrong("the closed form scales by square roots: sqrt(alpha_bar) and sqrt(1 - alpha_bar).")
     return wrong("solve x_t = sqrt(alpha_bar) x_0 + sqrt(1 - alpha_bar) eps for x_0.")
+
+
+def _loss_inputs():
+    """Fixed inputs for exercise 5: 8 two-number x_0, their timesteps (1..T), their noise, a 50-step schedule."""
+    from course_utils import diffusion
+
+    rng = np.random.default_rng(5)
+    schedule = diffusion.NoiseSchedule.linear(50)
+    x0 = rng.uniform(-1, 1, (8, 2)).astype(np.float32)
+    t = np.array([1, 2, 5, 10, 20, 30, 45, 50], dtype=np.int32)
+    noise = rng.standard_normal((8, 2)).astype(np.float32)
+    return x0, t, noise, schedule
+
+
+def _toy_denoiser(weight):
+    """A differentiable stand-in for the network: [x_t, t] -> weight * x_t + t / 100 (any fixed function would do)."""
+    import tensorflow as tf
+
+    def denoiser(inputs, training=False):
+        x_t, t = inputs
+        return weight * tf.convert_to_tensor(x_t, tf.float32) + tf.cast(t, tf.float32)[:, None] / 100.0
+    return denoiser
+
+
+def _reference_loss(x0, t, noise, schedule, denoiser, alpha_bars=None, sqrt=np.sqrt, target=None, reduce=np.mean,
+                    network_input=None):
+    alpha_bars = schedule.alpha_bars[t - 1] if alpha_bars is None else alpha_bars
+    x_t = sqrt(alpha_bars)[:, None] * x0 + sqrt(1 - alpha_bars)[:, None] * noise
+    prediction = np.asarray(denoiser([x_t if network_input is None else network_input, t]))
+    return float(reduce(((noise if target is None else target) - prediction) ** 2))
+
+
+def check_5(eps_prediction_loss) -> bool:
+    """Exercise 5: ``eps_prediction_loss(denoiser, x0, t, noise, schedule)``, Ho et al.'s simplified loss for a batch."""
+    if eps_prediction_loss is None:
+        return not_answered("define `eps_prediction_loss(denoiser, x0, t, noise, schedule)`.")
+    if not callable(eps_prediction_loss):
+        return wrong("`eps_prediction_loss` must be a function of (denoiser, x0, t, noise, schedule).")
+    import tensorflow as tf
+
+    x0, t, noise, schedule = _loss_inputs()
+    weight = tf.Variable(0.5)
+    denoiser = _toy_denoiser(weight)
+    try:
+        with tf.GradientTape() as tape:
+            value = eps_prediction_loss(denoiser, x0, t, noise, schedule)
+        if value is None:
+            return not_answered("eps_prediction_loss returns None: replace the `return None` with the loss.")
+        gradient = tape.gradient(value, weight) if tf.is_tensor(value) else None
+        value = np.asarray(value, dtype=np.float64)
+    except Exception as error:  # a learner's function may fail in any way: report it, don't raise
+        return wrong(f"calling eps_prediction_loss raised {type(error).__name__}: {str(error)[:200]}")
+    if value.size != 1:
+        return wrong(f"the loss is one number, the mean over the batch and its coordinates; got shape {value.shape}.")
+    value = float(value.ravel()[0])
+    expected = _reference_loss(x0, t, noise, schedule, denoiser)
+    if close_to(value, expected, rtol=1e-4):
+        if gradient is None:
+            return wrong("the value is right, but no gradient reaches the network's weights: compute the loss with "
+                         "TensorFlow operations on the network's output (tf.reduce_mean, tf.square), not NumPy.")
+        try:   # as in a train_step: inside tf.function, t is a symbolic tensor
+            in_graph = tf.function(lambda x0, t, noise: eps_prediction_loss(denoiser, x0, t, noise, schedule))
+            graph_value = float(in_graph(tf.constant(x0), tf.constant(t), tf.constant(noise)))
+        except Exception:
+            return wrong("the value is right, but the function fails inside tf.function (where a train_step runs): "
+                         "t is then a symbolic tensor that NumPy cannot index; take alpha_bar_t with "
+                         "tf.gather(schedule.alpha_bars, t - 1).")
+        if not close_to(graph_value, expected, rtol=1e-4):
+            return wrong("inside tf.function your loss gives another value: keep every step in TensorFlow operations.")
+        return correct("the network is asked for the noise that made x_t, at the x_t the closed form gives, "
+                       "and the loss runs inside tf.function as a train_step needs.")
+    alpha_bars = schedule.alpha_bars[t - 1]
+    mistakes = [
+        (_reference_loss(x0, t, noise, schedule, denoiser, alpha_bars=schedule.alpha_bars[np.minimum(t, 49)]),
+         "t counts from 1: alpha_bar_t is schedule.alpha_bars[t - 1] (the array starts at t = 1)."),
+        (_reference_loss(x0, t, noise, schedule, denoiser, alpha_bars=schedule.alphas[t - 1]),
+         "x_t uses alpha_bar_t, the running product (schedule.alpha_bars), not one step's alpha_t."),
+        (_reference_loss(x0, t, noise, schedule, denoiser, sqrt=lambda a: a),
+         "the closed form scales by square roots: sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) eps."),
+        (_reference_loss(x0, t, noise, schedule, denoiser, target=x0),
+         "the network predicts the noise eps that made x_t, not x_0: the target is `noise`."),
+        (_reference_loss(x0, t, noise, schedule, denoiser, reduce=np.sum),
+         "average the squared error (tf.reduce_mean), over the batch and the coordinates, rather than sum it."),
+        (_reference_loss(x0, t, noise, schedule, denoiser, network_input=x0),
+         "the network sees the noisy x_t (and t), never the clean x_0 it is meant to recover."),
+    ]
+    for wrong_value, hint in mistakes:
+        if close_to(value, wrong_value, rtol=1e-4):
+            return wrong(hint)
+    return wrong("x_t = sqrt(alpha_bar_t) x_0 + sqrt(1 - alpha_bar_t) noise, with alpha_bar_t = schedule.alpha_bars[t - 1]; "
+                 "then the mean of (noise - denoiser([x_t, t]))**2.")

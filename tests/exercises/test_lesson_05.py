@@ -4,7 +4,9 @@ import math
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+from course_utils import gan
 from course_utils.exercises import lesson_05 as exercises
 
 BCE = keras.losses.BinaryCrossentropy()
@@ -50,3 +52,82 @@ def test_check_3(capsys):
     for answer, hint in wrong_answers:
         assert exercises.check_3(*answer) is False
         assert hint in capsys.readouterr().out
+
+
+class RightStep(gan.NonSaturatingGAN):
+    """The answer as a learner would write it: the two updates of section 3, spelled out."""
+
+    def train_step(self, data):
+        real_images = tf.convert_to_tensor(data, tf.float32)
+        batch_size = tf.shape(real_images)[0]
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.noise(batch_size), training=True)
+            d_loss, logs = self.discriminator_loss(self.discriminator(real_images, training=True),
+                                                   self.discriminator(fake_images, training=True),
+                                                   real_images, fake_images, None)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.noise(batch_size), training=True)
+            g_loss = self.generator_loss(self.discriminator(fake_images, training=True))
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        return self.record(g_loss=g_loss, **logs)
+
+
+class Unanswered(gan.NonSaturatingGAN):
+    def train_step(self, data):
+        return None
+
+
+class Raises(gan.NonSaturatingGAN):
+    def train_step(self, data):
+        raise ValueError("shapes do not match")
+
+
+class SkipsTheGenerator(RightStep):
+    """Only the discriminator learns: the generator's update is missing."""
+
+    def train_step(self, data):
+        real_images = tf.convert_to_tensor(data, tf.float32)
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.noise(tf.shape(real_images)[0]), training=True)
+            d_loss, logs = self.discriminator_loss(self.discriminator(real_images, training=True),
+                                                   self.discriminator(fake_images, training=True),
+                                                   real_images, fake_images, None)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        return self.record(g_loss=0.0, **logs)
+
+
+class SaturatingGenerator(RightStep):
+    """The right step with the generator minimising log(1 - D(G(z))), the loss that saturates (lesson 02)."""
+
+    def generator_loss(self, fake_logits):
+        return tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(fake_logits) + 1e-7))
+
+
+def test_check_4_passes_the_right_train_step(capsys):
+    assert exercises.check_4(RightStep)
+    assert "exactly the weights" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake", range(4))
+def test_check_4_names_each_typical_mistake(capsys, mistake):
+    wrong_class, hint = exercises._mistakes()[mistake]
+    assert not exercises.check_4(wrong_class)
+    assert hint in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (None, "Not answered yet"),
+    (Unanswered, "Not answered yet"),
+    (Raises, "raised ValueError: shapes do not match"),
+    (SkipsTheGenerator, "the generator never moved"),
+    (SaturatingGenerator, "the generator's is not"),
+    (gan.NonSaturatingGAN, "its own train_step"),
+    (lambda data: None, "a subclass of gan.NonSaturatingGAN"),
+])
+def test_check_4_other_answers(capsys, answer, hint):
+    assert not exercises.check_4(answer)
+    assert hint in capsys.readouterr().out
