@@ -118,7 +118,8 @@ class Recipe:
         full mode, steps in quick mode) or for ``epochs`` epochs. With ``steps_per_epoch`` the data repeat and an
         "epoch" is that many steps (one logged loss each). Returns the budget (``None`` without one) and the
         ``History`` that ``fit`` returns. A ``training.TrainingProgress`` line shows the run's steps, time and losses
-        every 10 seconds (``show_progress=False`` turns it off)."""
+        every 10 seconds, and for a model that draws images a grid of its samples every 30 seconds
+        (``show_progress=False`` turns both off)."""
         if (budget is None) == (epochs is None):
             raise ValueError("train for a budget (training.lesson_budget(...)) or for a number of epochs: give one.")
         if self.trainer is not None:
@@ -126,7 +127,9 @@ class Recipe:
         pipeline = self.dataset(data, labels)
         if steps_per_epoch is not None:
             pipeline = pipeline.repeat()
-        progress = [training.TrainingProgress(self.name, budget)] if show_progress else []
+        preview, value_range = training.preview_of(model)   # image models: a grid of samples, refreshed in place
+        progress = ([training.TrainingProgress(self.name, budget, preview=preview, value_range=value_range)]
+                    if show_progress else [])
         history = model.fit(pipeline, epochs=epochs or 1_000_000, steps_per_epoch=steps_per_epoch, shuffle=False,
                             verbose=0, callbacks=[*([budget] if budget else []), *callbacks, *progress], **fit_kwargs)
         return budget, history

@@ -221,15 +221,27 @@ class TrainingProgress(keras.callbacks.Callback):
     ``every_seconds`` (``IPython.display`` with a display id: bounded output, no widget); in a script it prints a line
     every ``every_seconds``. ``Recipe.train`` adds one to every run. The line says ``steps/s``, which marks it as
     measured (the quick-mode repeat test leaves such lines out).
+
+    With ``preview`` (a function of no arguments returning a batch of images, in ``value_range``), a notebook also
+    shows a grid of those images, one output replaced in place every ``grid_every_seconds``, so the learner watches
+    the samples improve. The first grid appears only after ``grid_every_seconds``: a run shorter than that (quick
+    mode) shows none, and the lesson's own figures are not repeated. The last grid is drawn when training ends.
+    ``Recipe.train`` passes the model's own fixed-noise samples (:func:`preview_of`).
     """
 
-    def __init__(self, name: str = "training", budget: "TimeBudget | None" = None, every_seconds: float = 10.0):
+    def __init__(self, name: str = "training", budget: "TimeBudget | None" = None, every_seconds: float = 10.0,
+                 preview=None, grid_every_seconds: float = 30.0, value_range=(-1.0, 1.0)):
         super().__init__()
-        if every_seconds <= 0:
-            raise ValueError(f"every_seconds must be positive, got {every_seconds}.")
+        if every_seconds <= 0 or grid_every_seconds <= 0:
+            raise ValueError(f"every_seconds and grid_every_seconds must be positive, got {every_seconds} and "
+                             f"{grid_every_seconds}.")
+        if preview is not None and not callable(preview):
+            raise TypeError(f"preview must be a function of no arguments returning images, got {type(preview).__name__}.")
         self.name, self.budget, self.every_seconds = name, budget, float(every_seconds)
+        self.preview, self.grid_every_seconds, self.value_range = preview, float(grid_every_seconds), value_range
         self.lines: list[str] = []   # every line shown, for tests and for a look afterwards
-        self._handle = self._start = self._last = None
+        self.grids_shown = 0          # how many times the grid was drawn (replaced in place)
+        self._handle = self._grid_handle = self._start = self._last = self._last_grid = None
         self._steps = self._epoch_start = 0
 
     def _target(self) -> str:
@@ -252,17 +264,38 @@ class TrainingProgress(keras.callbacks.Callback):
         else:
             print(text, flush=True)
 
-    def on_train_begin(self, logs=None):
-        self._start = self._last = time.perf_counter()
-        self._steps = self._epoch_start = 0
+    def _in_notebook(self) -> bool:
         try:
             from IPython import get_ipython
+        except ImportError:
+            return False
+        return get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
+
+    def _show_grid(self) -> None:
+        """Draw the preview's grid and put it in the notebook: a new output the first time, the same one after."""
+        from IPython.display import display
+
+        images = np.asarray(self.preview())
+        low, high = self.value_range
+        fig = plotting.image_grid(np.clip((images - low) / (high - low), 0.0, 1.0), ncols=min(8, len(images)),
+                                  title=f"{self.name}: samples after {self._steps:,} steps")
+        plt.close(fig)   # shown through the display handle only
+        if self._grid_handle is None:
+            self._grid_handle = display(fig, display_id=True)
+        else:
+            self._grid_handle.update(fig)
+        self.grids_shown += 1
+        self._last_grid = time.perf_counter()
+
+    def on_train_begin(self, logs=None):
+        self._start = self._last = self._last_grid = time.perf_counter()
+        self._steps = self._epoch_start = 0
+        self._handle = self._grid_handle = None
+        self.grids_shown = 0
+        if self._in_notebook():
             from IPython.display import display
 
-            if get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None:
-                self._handle = display({"text/plain": f"{self.name}: starting"}, raw=True, display_id=True)
-        except ImportError:
-            self._handle = None
+            self._handle = display({"text/plain": f"{self.name}: starting"}, raw=True, display_id=True)
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_start = self._steps
@@ -275,6 +308,28 @@ class TrainingProgress(keras.callbacks.Callback):
         if now - self._last >= self.every_seconds:
             self._last = now
             self._show(self.line(logs))
+        if self.preview is not None and self._handle is not None and now - self._last_grid >= self.grid_every_seconds:
+            self._show_grid()
 
     def on_train_end(self, logs=None):
         self._show(self.line(logs) + " (done)")
+        if self._grid_handle is not None:   # a grid is on the page: leave it showing the final samples
+            self._show_grid()
+
+
+def preview_of(model, n: int = 16):
+    """``(preview, value_range)`` for :class:`TrainingProgress`: ``n`` images the model draws from fixed noise (the
+    same every time, so the grid shows the same samples improving), or ``(None, None)`` for a model that does not
+    draw images (points, diffusion models, whose sampling takes many passes)."""
+    generate = getattr(model, "generate", None)
+    if generate is None or type(model).__name__ == "DiffusionModel":
+        return None, None
+    shape = getattr(model, "image_shape", None) or tuple(getattr(getattr(model, "generator", None), "output_shape", ())[1:])
+    if len(tuple(shape)) != 3:
+        return None, None
+    conditional = "labels" in generate.__code__.co_varnames[:generate.__code__.co_argcount]
+    value_range = (0.0, 1.0) if hasattr(model, "encoder") else (-1.0, 1.0)   # a VAE decodes to [0, 1]
+    n_classes = getattr(model, "n_classes", 10)
+    if conditional:
+        return (lambda: generate(np.arange(n) % n_classes, seed=0)), value_range
+    return (lambda: generate(n, seed=0)), value_range

@@ -195,6 +195,64 @@ def test_training_progress_counts_every_step_and_says_how_far_it_is(capsys):
         training.TrainingProgress(every_seconds=0)
 
 
+class _FakeHandle:
+    def __init__(self, shown):
+        self.shown = shown
+
+    def update(self, obj, **kwargs):
+        self.shown.append(("update", obj))
+
+
+def test_training_progress_refreshes_one_sample_grid_in_place_in_a_notebook(monkeypatch):
+    import IPython.display
+    import keras
+    from matplotlib.figure import Figure
+
+    shown = []
+
+    def fake_display(obj, raw=False, display_id=False):
+        shown.append(("display", obj))
+        return _FakeHandle(shown)
+
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    monkeypatch.setattr(training.TrainingProgress, "_in_notebook", lambda self: True)
+    drawn = []
+
+    def preview():
+        drawn.append(1)
+        return np.full((4, 6, 6, 1), 0.5, np.float32)
+
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1)])
+    model.compile("sgd", "mse")
+    x = np.zeros((200, 2), np.float32)
+    progress = training.TrainingProgress("toy", preview=preview, grid_every_seconds=1e-9, value_range=(0.0, 1.0))
+    model.fit(x, x[:, :1], batch_size=10, epochs=2, verbose=0, callbacks=[progress])
+    figures = [(kind, obj) for kind, obj in shown if isinstance(obj, Figure)]
+    assert figures[0][0] == "display" and all(kind == "update" for kind, _ in figures[1:])   # one output, replaced
+    assert progress.grids_shown == len(figures) == len(drawn) == 41                          # 40 steps, then the end
+    assert figures[-1][1].texts[0].get_text() == "toy: samples after 40 steps"
+
+    # a run shorter than grid_every_seconds (quick mode) shows no grid at all: the lesson's figures are not repeated
+    shown.clear(); drawn.clear()
+    short = training.TrainingProgress("toy", preview=preview, grid_every_seconds=3600)
+    model.fit(x, x[:, :1], batch_size=10, epochs=1, verbose=0, callbacks=[short])
+    assert short.grids_shown == 0 and not drawn and not any(isinstance(obj, Figure) for _, obj in shown)
+    with pytest.raises(TypeError, match="preview must be a function"):
+        training.TrainingProgress(preview="grid")
+
+
+def test_preview_of_draws_fixed_samples_of_image_models_only():
+    from course_utils import recipes
+
+    preview, value_range = training.preview_of(recipes.LESSON_08.build())
+    assert value_range == (0.0, 1.0) and np.asarray(preview()).shape == (16, 28, 28, 1)
+    np.testing.assert_array_equal(preview(), preview())                   # the same noise: the same samples improve
+    preview, value_range = training.preview_of(recipes.LESSON_07.build())
+    assert value_range == (-1.0, 1.0) and np.asarray(preview()).shape == (16, 28, 28, 1)
+    assert training.preview_of(recipes.LESSON_06_WGAN_GP.build()) == (None, None)   # points, not images
+    assert training.preview_of(recipes.LESSON_12_PIXEL.build()) == (None, None)     # 200 passes per sample
+
+
 def test_judge_claim_checks_only_runs_with_the_steps_it_was_measured_with(capsys):
     claim = "samples are sharp"
     assert training.judge_claim(claim, True, 2000, 1500, mode="full") is True
