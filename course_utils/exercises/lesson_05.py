@@ -118,89 +118,61 @@ def _after_steps(model_class, steps: int = 2):
     return ([w.numpy() for w in generator.weights], [w.numpy() for w in discriminator.weights], logs)
 
 
-def _mistakes():
-    """The typical wrong train_steps, as subclasses of the reference, each with its hint."""
+def _step_with(model, data, same_noise=False, generator_first=False, generator_moves_both=False, swap_logits=False):
+    """The two-player update with one typical mistake switched on (all off: the course's step)."""
     import tensorflow as tf
 
+    real = tf.convert_to_tensor(data, tf.float32)
+    noise = model.noise(tf.shape(real)[0])
+    logs = {}
+
+    def discriminator_update():
+        with tf.GradientTape() as tape:
+            fake = model.generator(noise, training=True)
+            real_logits, fake_logits = model.discriminator(real, training=True), model.discriminator(fake, training=True)
+            if swap_logits:
+                real_logits, fake_logits = fake_logits, real_logits
+            d_loss, d_logs = model.discriminator_loss(real_logits, fake_logits, real, fake, None)
+        grads = tape.gradient(d_loss, model.discriminator.trainable_variables)
+        model.d_optimizer.apply_gradients(zip(grads, model.discriminator.trainable_variables))
+        logs.update(d_logs)
+
+    def generator_update():
+        variables = model.generator.trainable_variables
+        if generator_moves_both:
+            variables = variables + model.discriminator.trainable_variables
+        g_noise = noise if same_noise else model.noise(tf.shape(real)[0])
+        with tf.GradientTape() as tape:
+            g_loss = model.generator_loss(model.discriminator(model.generator(g_noise, training=True), training=True))
+        model.g_optimizer.apply_gradients(zip(tape.gradient(g_loss, variables), variables))
+        logs["g_loss"] = g_loss
+
+    for update in ((generator_update, discriminator_update) if generator_first else (discriminator_update, generator_update)):
+        update()
+    g_loss = logs.pop("g_loss")
+    return model.record(g_loss=g_loss, **logs)
+
+
+def _mistakes():
+    """The typical wrong train_steps, as subclasses of the reference, each with its hint."""
     from course_utils import gan
 
-    class SameNoise(gan.NonSaturatingGAN):   # the generator's step reuses the discriminator's noise
-        def train_step(self, data):
-            real = tf.convert_to_tensor(data, tf.float32)
-            noise = self.noise(tf.shape(real)[0])
-            with tf.GradientTape() as tape:
-                fake = self.generator(noise, training=True)
-                d_loss, logs = self.discriminator_loss(self.discriminator(real, training=True),
-                                                       self.discriminator(fake, training=True), real, fake, None)
-            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-            with tf.GradientTape() as tape:
-                g_loss = self.generator_loss(self.discriminator(self.generator(noise, training=True), training=True))
-            grads = tape.gradient(g_loss, self.generator.trainable_variables)
-            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-            return self.record(g_loss=g_loss, **logs)
-
-    class GeneratorFirst(gan.NonSaturatingGAN):   # the two updates in the other order
-        def train_step(self, data):
-            real = tf.convert_to_tensor(data, tf.float32)
-            batch = tf.shape(real)[0]
-            with tf.GradientTape() as tape:
-                g_loss = self.generator_loss(self.discriminator(self.generator(self.noise(batch), training=True),
-                                                                training=True))
-            grads = tape.gradient(g_loss, self.generator.trainable_variables)
-            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-            with tf.GradientTape() as tape:
-                fake = self.generator(self.noise(batch), training=True)
-                d_loss, logs = self.discriminator_loss(self.discriminator(real, training=True),
-                                                       self.discriminator(fake, training=True), real, fake, None)
-            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-            return self.record(g_loss=g_loss, **logs)
-
-    class GeneratorStepMovesBoth(gan.NonSaturatingGAN):   # the generator's loss also updates the discriminator
-        def train_step(self, data):
-            real = tf.convert_to_tensor(data, tf.float32)
-            batch = tf.shape(real)[0]
-            with tf.GradientTape() as tape:
-                fake = self.generator(self.noise(batch), training=True)
-                d_loss, logs = self.discriminator_loss(self.discriminator(real, training=True),
-                                                       self.discriminator(fake, training=True), real, fake, None)
-            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-            variables = self.generator.trainable_variables + self.discriminator.trainable_variables
-            with tf.GradientTape() as tape:
-                g_loss = self.generator_loss(self.discriminator(self.generator(self.noise(batch), training=True),
-                                                                training=True))
-            grads = tape.gradient(g_loss, variables)
-            self.g_optimizer.apply_gradients(zip(grads, variables))
-            return self.record(g_loss=g_loss, **logs)
-
-    class FakesLabelledReal(gan.NonSaturatingGAN):   # the discriminator's loss with its two arguments swapped
-        def train_step(self, data):
-            real = tf.convert_to_tensor(data, tf.float32)
-            batch = tf.shape(real)[0]
-            with tf.GradientTape() as tape:
-                fake = self.generator(self.noise(batch), training=True)
-                d_loss, logs = self.discriminator_loss(self.discriminator(fake, training=True),
-                                                       self.discriminator(real, training=True), real, fake, None)
-            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-            with tf.GradientTape() as tape:
-                g_loss = self.generator_loss(self.discriminator(self.generator(self.noise(batch), training=True),
-                                                                training=True))
-            grads = tape.gradient(g_loss, self.generator.trainable_variables)
-            self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-            return self.record(g_loss=g_loss, **logs)
+    def variant(name, **mistake):
+        return type(name, (gan.NonSaturatingGAN,), {"train_step": lambda self, data: _step_with(self, data, **mistake)})
 
     return [
-        (SameNoise, "the generator's update must draw fresh noise (self.noise(batch_size) again): reusing the "
-                    "discriminator's batch trains the generator on the very samples D was just fitted to."),
-        (GeneratorFirst, "the order is the discriminator first, then the generator: the generator learns from the "
-                         "discriminator that has just seen its latest samples."),
-        (GeneratorStepMovesBoth, "the generator's gradients must be applied to self.generator.trainable_variables only: "
-                                 "yours also moved the discriminator, which then learns to be fooled."),
-        (FakesLabelledReal, "the discriminator_loss takes the real images' logits first, the generated ones second: "
-                            "yours teaches D to call the fakes real."),
+        (variant("SameNoise", same_noise=True),
+         "the generator's update must draw fresh noise (self.noise(batch_size) again): reusing the "
+         "discriminator's batch trains the generator on the very samples D was just fitted to."),
+        (variant("GeneratorFirst", generator_first=True),
+         "the order is the discriminator first, then the generator: the generator learns from the "
+         "discriminator that has just seen its latest samples."),
+        (variant("GeneratorStepMovesBoth", generator_moves_both=True),
+         "the generator's gradients must be applied to self.generator.trainable_variables only: "
+         "yours also moved the discriminator, which then learns to be fooled."),
+        (variant("FakesLabelledReal", swap_logits=True),
+         "the discriminator_loss takes the real images' logits first, the generated ones second: "
+         "yours teaches D to call the fakes real."),
     ]
 
 

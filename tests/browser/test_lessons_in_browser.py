@@ -133,22 +133,6 @@ def lab(tmp_path_factory):
         log.close()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    import tempfile
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        # A persistent context is how Playwright takes an explicit, fresh --user-data-dir.
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1400, "height": 1000})
-        try:
-            yield context
-        finally:
-            context.close()
-
-
 def _kernel_state(lab, name):
     """The execution state of the kernel of this notebook's session ("idle", "busy", ...), None before it starts."""
     sessions = _get_json(f"{lab['base']}/api/sessions?token={lab['token']}")

@@ -20,7 +20,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from tests.browser.test_lessons_in_browser import CHROMIUM, CHROMIUM_FLAGS, MISSING, REQUIRED, SCREENSHOTS
+from tests.browser.test_lessons_in_browser import MISSING, REQUIRED, SCREENSHOTS
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "docs" / "site"))
@@ -101,21 +101,6 @@ def sites(tmp_path_factory):
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args):
         pass
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import tempfile
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory(prefix="chromium-profile-") as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS,
-            viewport={"width": 1300, "height": 1000})
-        try:
-            yield context
-        finally:
-            context.close()
 
 
 def open_page(browser, url, screenshot):
