@@ -50,6 +50,27 @@ def native_bfloat16(features: dict | None = None) -> bool | None:
     return None if features is None else bool(features["AVX512-BF16"] or features["AMX-BF16"])
 
 
+def device_line(gpus=None, colab: bool | None = None) -> str:
+    """One sentence for a lesson's setup cell: where its models will train, and what that means for the time.
+
+    TensorFlow puts every model on a GPU by itself when it finds one, so the lessons run unchanged there and their
+    time budgets buy more steps; the quality checks are judged against the steps made (``training.judge_claim``).
+    ``gpus`` (names) and ``colab`` are for tests; by default they are read from TensorFlow and the runtime."""
+    if gpus is None:
+        import tensorflow as tf
+
+        gpus = []
+        for device in tf.config.list_physical_devices("GPU"):
+            details = tf.config.experimental.get_device_details(device) or {}
+            gpus.append(details.get("device_name") or device.name)
+    colab = on_colab() if colab is None else colab
+    if gpus:
+        return (f"device: the GPU ({', '.join(gpus)}); TensorFlow places the models there by itself, and the lessons' "
+                "time budgets buy more training steps than on a CPU")
+    hint = " (on Colab: Runtime > Change runtime type > GPU, then run the lesson again)" if colab else ""
+    return f"device: the CPU, {os.cpu_count()} cores; no GPU found{hint}"
+
+
 def describe() -> dict:
     """Versions, devices and run mode, as a dict (printed by lesson 00)."""
     import keras

@@ -26,3 +26,14 @@ def test_cpu_features_are_read_from_the_flags_not_assumed():
     assert environment.native_bfloat16(environment.cpu_features(with_amx)) is True
     assert environment.native_bfloat16(environment.cpu_features(without)) is False
     assert environment.cpu_features("no flags line here") is None and environment.native_bfloat16(None) in (True, False, None)
+
+
+def test_the_device_line_says_where_the_models_train():
+    assert environment.device_line(gpus=["NVIDIA H200"], colab=False).startswith("device: the GPU (NVIDIA H200)")
+    cpu = environment.device_line(gpus=[], colab=False)
+    assert cpu.startswith("device: the CPU") and "no GPU found" in cpu and "Colab" not in cpu
+    assert "Runtime > Change runtime type > GPU" in environment.device_line(gpus=[], colab=True)
+    import tensorflow as tf
+
+    here = environment.device_line()                        # this machine, read from TensorFlow
+    assert here.startswith("device: the GPU" if tf.config.list_physical_devices("GPU") else "device: the CPU")
