@@ -1,5 +1,6 @@
 """Checks for the exercises of lesson 07 (conditional GAN): the cost of rejection sampling, the channel-stacking
-discriminator, and reading the per-class conditional accuracy."""
+discriminator, reading the per-class conditional accuracy, and feeding the label to the generator (one-hot, concatenated
+with the noise)."""
 from __future__ import annotations
 
 import numpy as np
@@ -113,3 +114,132 @@ def check_3(hardest, mnist_result) -> bool:
                      "which requested digit the generator gets wrong most often: mnist_result['per_class'].")
     return wrong(f"digit {digit} has conditional accuracy {per_class[digit]:.2f}, but another does worse: "
                  "int(np.argmin(mnist_result['per_class'])).")
+
+
+def _last_line(error, limit: int = 160) -> str:
+    """The line of an error message that says what went wrong (a graph error starts with the traceback of its trace)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    line = lines[-1] if lines else ""
+    return line.removeprefix(f"{type(error).__name__}: ")[:limit]
+
+
+def _one_hot_reference(noise, labels, n_classes):
+    """What the generator's input should be: the noise, then each label's one-hot vector (float)."""
+    return np.concatenate([np.asarray(noise, np.float64), np.eye(n_classes)[np.asarray(labels)]], axis=1)
+
+
+def _call_generator_input(generator_input, noise, labels, n_classes):
+    import tensorflow as tf
+    try:
+        value = generator_input(tf.constant(noise), tf.constant(labels, tf.int32), n_classes=n_classes)
+    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
+        return None, error
+    if value is None:
+        return None, None
+    try:
+        return np.asarray(value, dtype=np.float64), None
+    except Exception as error:
+        return None, error
+
+
+def _diagnose_generator_input(got, noise, labels, n_classes) -> str | None:
+    """A hint for the typical mistakes (computed as each mistake's result), or None when ``got`` is right."""
+    batch, latent_dim = noise.shape
+    expected = _one_hot_reference(noise, labels, n_classes)
+    if got.shape == expected.shape and np.allclose(got, expected, atol=1e-6):
+        return None
+    one_hot = np.eye(n_classes)[labels]
+    if got.shape == expected.shape and np.allclose(got, np.concatenate([one_hot, noise], axis=1), atol=1e-6):
+        return ("the one-hot label comes first: put the noise first, then the label, as cgan.build_conditional_generator "
+                "concatenates [z, class_vector].")
+    if got.shape == (2 * batch, latent_dim) or (got.ndim == 2 and got.shape[0] != batch):
+        return (f"your result has {got.shape[0]} rows for {batch} examples: you concatenated along the batch axis (axis 0). "
+                "Concatenate along the features, axis=-1 (axis 1): each row is one example's noise and label.")
+    if got.shape == noise.shape:
+        if np.allclose(got, noise, atol=1e-6):
+            return ("your result is the noise alone: the label never enters, so the generator cannot know which class was "
+                    "asked for. Concatenate the label's one-hot vector to the noise.")
+        return ("your result has the noise's shape: the label was added to (or mixed into) the noise instead of "
+                "concatenated after it; keep the noise unchanged and append the one-hot label as extra columns.")
+    if got.ndim != 2 or got.shape[0] != batch:
+        return (f"your result has shape {got.shape}; it should be (batch, latent_dim + n_classes) = {expected.shape}: one row "
+                "per example, its noise and then its label's one-hot vector (tf.one_hot of labels of shape (batch,)).")
+    extra = got.shape[1] - latent_dim
+    if extra == 1 and np.allclose(got[:, :latent_dim], noise, atol=1e-6):
+        column = got[:, -1]
+        if np.allclose(column, labels):
+            return ("you appended the label as one raw number: a class index is not a quantity (7 is not 'more' than 3, "
+                    "nor closer to 8 than to 1). Append its one-hot vector, tf.one_hot(labels, n_classes).")
+        if any(np.allclose(column, labels / scale) for scale in (n_classes - 1, n_classes, 255.0)) or \
+                np.allclose(column, 2 * labels / (n_classes - 1) - 1):
+            return ("you appended the label as one number scaled to a small range: scaled or not, a single number puts the "
+                    "classes on a line (7 'between' 6 and 8). Append its one-hot vector, tf.one_hot(labels, n_classes).")
+        return ("you appended one column for the label; a label needs n_classes columns, its one-hot vector: "
+                "tf.one_hot(labels, n_classes).")
+    if extra != n_classes and np.allclose(got[:, :latent_dim], noise, atol=1e-6):
+        if extra == labels.max() + 1:
+            return (f"your one-hot vectors have {extra} entries, the largest label in this batch plus one: a batch without "
+                    f"the last class would change the generator's input size. Use depth n_classes = {n_classes}.")
+        if extra == 10 and n_classes != 10:
+            return (f"your one-hot vectors have 10 entries although n_classes = {n_classes}: use the n_classes argument, "
+                    "not 10 (lesson 13's model has 12 classes).")
+        return f"your one-hot vectors have {extra} entries; they need exactly n_classes = {n_classes}: tf.one_hot(labels, n_classes)."
+    if got.shape == expected.shape and not np.allclose(got[:, :latent_dim], noise, atol=1e-6):
+        return "the first latent_dim columns must be the noise itself, unchanged; the label's one-hot vector follows them."
+    if got.shape == expected.shape:
+        return ("the label's columns are not its one-hot vector (a 1 at the label's index, 0 elsewhere): "
+                "tf.one_hot(labels, n_classes), cast to float32.")
+    return (f"your result has shape {got.shape}; it should be {expected.shape}: the noise (batch, latent_dim), then the "
+            "one-hot label (batch, n_classes), side by side (axis=-1).")
+
+
+def check_4(generator_input) -> bool:
+    """Exercise 4: ``generator_input(noise, labels, n_classes=10)`` returns ``[noise, one_hot(labels)]`` concatenated along
+    the features (float, shape (batch, latent_dim + n_classes)), as TensorFlow operations that also run inside a model."""
+    if generator_input is None:
+        return not_answered("define generator_input(noise, labels, n_classes=10) returning the generator's input.")
+    import tensorflow as tf
+
+    rng = np.random.default_rng(7)
+    noise = rng.standard_normal((6, 64)).astype(np.float32)
+    labels = np.array([3, 0, 7, 7, 1, 5])           # the largest label is not the last class: a wrong depth shows
+    got, error = _call_generator_input(generator_input, noise, labels, 10)
+    if error is not None:
+        square, _ = _call_generator_input(generator_input, noise[:, :10], labels, 10)   # noise as wide as the one-hot
+        if square is not None and square.shape == (12, 10):
+            return wrong("your function stacks noise and labels along the batch axis (axis 0), which fails when they differ "
+                         "in width: concatenate along the features, axis=-1 (axis 1).")
+        message = f"generator_input raised {type(error).__name__}: {str(error)[:240]}."
+        if "float" in str(error) or "double" in str(error) or "int32" in str(error):
+            message += " Noise and one-hot label must have the same float dtype: tf.one_hot gives float32, like the noise."
+        return wrong(message)
+    if got is None:
+        return not_answered("generator_input returns None: replace `return None` with the concatenated input.")
+    hint = _diagnose_generator_input(got, noise, labels, 10)
+    if hint:
+        return wrong(hint)
+    colours = np.array([11, 4, 0, 9, 11, 2])          # lesson 13's 12 shirt colours
+    got, error = _call_generator_input(generator_input, noise, colours, 12)
+    if error is not None:
+        return wrong(f"with n_classes=12 (lesson 13's shirt colours), generator_input raised {type(error).__name__}: "
+                     f"{str(error)[:200]}.")
+    hint = _diagnose_generator_input(got, noise, colours, 12) if got is not None else "it returned None for n_classes=12."
+    if hint:
+        return wrong(f"with n_classes=12: {hint}")
+
+    @tf.function
+    def inside_a_model(z, y):                          # a Keras model traces its layers into a graph like this
+        return generator_input(z, y, n_classes=10)
+
+    try:
+        traced = np.asarray(inside_a_model(tf.constant(noise), tf.constant(labels, tf.int32)), dtype=np.float64)
+    except Exception as error:
+        return wrong(f"your function works on concrete arrays but fails inside a tf.function, as in a Keras model, where "
+                     f"the labels are symbolic ({type(error).__name__}: {_last_line(error)}): use TensorFlow operations, "
+                     "tf.one_hot and tf.concat (or keras.ops), not NumPy.")
+    if _diagnose_generator_input(traced, noise, labels, 10):
+        return wrong("inside a tf.function (as in a Keras model) your function gives another result than on concrete "
+                     "arrays: use TensorFlow operations only, tf.one_hot and tf.concat.")
+    return correct(f"{noise.shape[1]} noise numbers, then the label's one-hot vector. In the generator's first Dense "
+                   "layer, onehot(y) @ W_y picks row y of W_y: a learned vector per class, which is what an Embedding is "
+                   "(its lookup E[y] equals onehot(y) @ E).")

@@ -58,3 +58,123 @@ def test_check_3(capsys):
     for answer, hint in wrong_answers:
         assert exercises.check_3(answer) is False
         assert hint in capsys.readouterr().out
+
+
+def make_penalty(mistake=None):
+    """A gradient penalty for points (batch, 2), right or with one typical mistake."""
+    import keras
+    import tensorflow as tf
+
+    def gradient_penalty(critic, real, fake, seed=None):
+        real, fake = tf.convert_to_tensor(real, tf.float32), tf.convert_to_tensor(fake, tf.float32)
+        batch = tf.shape(real)[0]
+        shape = (batch, 2) if mistake == "alpha per coordinate" else (1, 1) if mistake == "one alpha" else (batch, 1)
+        if mistake == "normal alpha":
+            alpha = keras.random.normal(shape, seed=seed)
+        elif mistake == "tf.random seed":
+            alpha = tf.random.uniform(shape, seed=seed)
+        elif mistake == "numpy alpha":
+            alpha = tf.constant(np.random.default_rng(0).uniform(size=(real.shape[0], 1)), tf.float32)
+        else:
+            alpha = keras.random.uniform(shape, 0.0, 1.0, seed=seed)
+        x_hat = alpha * real + (1.0 - alpha) * fake
+        with tf.GradientTape() as tape:
+            if mistake == "gradient wrt real":
+                tape.watch(real)
+                scores = critic(real, training=True)
+            elif mistake == "wrt real through x_hat":
+                tape.watch(real)
+                scores = critic(alpha * real + (1.0 - alpha) * fake, training=True)
+            else:
+                tape.watch(x_hat)
+                scores = critic(x_hat, training=True)
+            if mistake == "mean score":
+                scores = tf.reduce_mean(scores)
+        grads = tape.gradient(scores, real if mistake in ("gradient wrt real", "wrt real through x_hat") else x_hat)
+        if mistake == "numpy grads":
+            grads = tf.constant(grads.numpy())
+        squared = tf.reduce_sum(tf.square(grads), axis=1)
+        if mistake == "squared norm":
+            norms = squared
+        elif mistake == "plain sqrt":
+            norms = tf.sqrt(squared)
+        elif mistake == "tf.norm":
+            norms = tf.norm(grads, axis=1)
+        elif mistake == "one norm":
+            norms = tf.sqrt(tf.reduce_sum(tf.square(grads)) + 1e-12)
+        else:
+            norms = tf.sqrt(squared + 1e-12)
+        deviation = norms if mistake == "no minus 1" else norms - 1.0
+        per_example = tf.abs(deviation) if mistake == "not squared" else tf.square(deviation)
+        if mistake == "no mean":
+            return per_example
+        return tf.reduce_sum(per_example) if mistake == "sum over batch" else tf.reduce_mean(per_example)
+    return gradient_penalty
+
+
+def test_check_4_right_answers(capsys):
+    assert exercises.check_4(make_penalty()) is True
+    assert exercises.check_4(wgan.gradient_penalty) is True            # the course's own, shape-agnostic version
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    ("alpha per coordinate", "each coordinate of an example got its own alpha"),
+    ("one alpha", "every example got the same alpha"),
+    ("normal alpha", "not normal"),
+    ("squared norm", "take the square root"),
+    ("no minus 1", "towards 0"),
+    ("not squared", "must be squared"),
+    ("gradient wrt real", "at the REAL points"),
+    ("wrt real through x_hat", "with respect to the REAL points"),
+    ("plain sqrt", "sqrt(sum g^2 + 1e-12)"),
+    ("tf.norm", "infinite derivative at 0"),
+    ("sum over batch", "summed over the batch"),
+    ("mean score", "MEAN score"),
+    ("one norm", "one norm over the whole batch"),
+    ("no mean", "one per example"),
+    ("tf.random seed", "SeedGenerator"),
+    ("numpy alpha", "drawn once"),
+    ("numpy grads", "no .numpy()"),
+])
+def test_check_4_mistakes(capsys, mistake, hint):
+    assert exercises.check_4(make_penalty(mistake)) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out, out
+
+
+def test_check_4_gradient_wrt_fake(capsys):
+    import keras
+    import tensorflow as tf
+
+    def at_fake(critic, real, fake, seed=None):
+        with tf.GradientTape() as tape:
+            tape.watch(fake)
+            scores = critic(fake, training=True)
+        norms = tf.sqrt(tf.reduce_sum(tf.square(tape.gradient(scores, fake)), axis=1) + 1e-12)
+        return tf.reduce_mean(tf.square(norms - 1.0))
+
+    def through_fake(critic, real, fake, seed=None):
+        alpha = keras.random.uniform((tf.shape(real)[0], 1), seed=seed)
+        with tf.GradientTape() as tape:
+            tape.watch(fake)
+            scores = critic(alpha * real + (1.0 - alpha) * fake, training=True)
+        norms = tf.sqrt(tf.reduce_sum(tf.square(tape.gradient(scores, fake)), axis=1) + 1e-12)
+        return tf.reduce_mean(tf.square(norms - 1.0))
+
+    assert exercises.check_4(at_fake) is False and "generated (fake) points" in capsys.readouterr().out
+    assert exercises.check_4(through_fake) is False and "factor 1 - alpha" in capsys.readouterr().out
+
+
+def test_check_4_unusable_answers(capsys):
+    def skeleton(critic, real, fake, seed=None):
+        return None
+
+    def other_name(critic, real, fake, rng=None):
+        return wgan.gradient_penalty(critic, real, fake, seed=rng)
+
+    assert exercises.check_4(None) is False and exercises.check_4(skeleton) is False
+    assert capsys.readouterr().out.count("Not answered yet") == 2
+    assert exercises.check_4(lambda critic, real, fake, seed=None: 1 / 0) is False
+    assert "raised ZeroDivisionError" in capsys.readouterr().out
+    assert exercises.check_4(other_name) is False and "name the fourth parameter `seed`" in capsys.readouterr().out

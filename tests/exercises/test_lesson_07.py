@@ -78,3 +78,63 @@ def test_check_3(capsys):
                          (12, "0 to 9"), (5.5, "whole number")]:
         assert exercises.check_3(answer, result) is False
         assert hint in capsys.readouterr().out
+
+
+def make_generator_input(mistake=None):
+    """generator_input(noise, labels, n_classes), right or with one typical mistake."""
+    import tensorflow as tf
+
+    def generator_input(noise, labels, n_classes=10):
+        noise = tf.cast(noise, tf.float32)
+        depth = {"depth from the batch": tf.reduce_max(labels) + 1, "depth 9": 9, "depth 10": 10}.get(mistake, n_classes)
+        one_hot = tf.one_hot(labels, depth)
+        raw = tf.cast(labels, tf.float32)[:, None]
+        if mistake == "raw integers":
+            return tf.concat([noise, raw], axis=-1)
+        if mistake == "scaled integers":
+            return tf.concat([noise, raw / (n_classes - 1)], axis=-1)
+        if mistake == "label ignored":
+            return noise
+        if mistake == "added":
+            return noise + raw
+        if mistake == "axis 0":
+            return tf.concat([noise, one_hot], axis=0)
+        if mistake == "label first":
+            return tf.concat([one_hot, noise], axis=-1)
+        if mistake == "numpy":
+            return np.concatenate([np.asarray(noise), np.eye(n_classes, dtype=np.float32)[np.asarray(labels)]], axis=1)
+        if mistake == "int one-hot":
+            return tf.concat([noise, tf.one_hot(labels, n_classes, dtype=tf.int32)], axis=-1)
+        return tf.concat([noise, one_hot], axis=-1)
+    return generator_input
+
+
+def test_check_4_right_answers(capsys):
+    from keras import ops
+    assert exercises.check_4(make_generator_input()) is True
+    assert exercises.check_4(lambda noise, labels, n_classes=10:
+                             ops.concatenate([noise, ops.one_hot(labels, n_classes)], axis=1)) is True   # keras.ops
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+@pytest.mark.parametrize("mistake, hint", [
+    ("raw integers", "one raw number"), ("scaled integers", "scaled to a small range"),
+    ("label ignored", "the label never enters"), ("added", "added to"), ("axis 0", "axis 0"),
+    ("depth from the batch", "largest label in this batch"), ("depth 9", "exactly n_classes = 10"),
+    ("depth 10", "not 10"), ("label first", "put the noise first"), ("numpy", "tf.function"),
+    ("int one-hot", "same float dtype"),
+])
+def test_check_4_mistakes(capsys, mistake, hint):
+    assert exercises.check_4(make_generator_input(mistake)) is False
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out, out
+
+
+def test_check_4_unusable_answers(capsys):
+    def skeleton(noise, labels, n_classes=10):
+        return None
+
+    assert exercises.check_4(None) is False and exercises.check_4(skeleton) is False
+    assert capsys.readouterr().out.count("Not answered yet") == 2
+    assert exercises.check_4(lambda noise, labels, n_classes=10: 1 / 0) is False
+    assert "raised ZeroDivisionError" in capsys.readouterr().out
