@@ -59,3 +59,80 @@ def check_3(z, labels, latent_dim: int) -> bool:
     if labels.shape != (10,) or not np.array_equal(np.sort(labels), np.arange(10)):
         return wrong(f"labels must be the ten classes 0..9, once each (np.arange(10)); got {labels.tolist()}.")
     return correct("Same code, ten classes: the style stays, the digit changes.")
+
+
+def check_4(with_label) -> bool:
+    """Exercise 4: ``with_label(features, labels, n_classes)`` flattens each row of ``features`` (images (N, 28, 28, 1)
+    or codes (N, K)) and appends the one-hot label: shape (N, D + n_classes), in TensorFlow ops (it runs in train_step)."""
+    import tensorflow as tf
+    if with_label is None:
+        return not_answered("define with_label(features, labels, n_classes).")
+    rng = np.random.default_rng(94)
+    images = rng.random((5, 28, 28, 1)).astype(np.float32)
+    codes = rng.normal(size=(5, 3)).astype(np.float32)
+    labels = np.array([3, 0, 9, 3, 7], dtype=np.int32)
+    few = np.array([0, 2, 1, 2, 0], dtype=np.int32)       # a batch without the classes 3..9
+
+    def call(features, these_labels, n_classes, graph=False):
+        args = (tf.constant(features), tf.constant(these_labels))
+        def run(f, y):
+            return with_label(f, y, n_classes)
+        try:
+            value = tf.function(run)(*args) if graph else run(*args)
+        except Exception as error:   # the learner's function may fail in any way: report it, do not raise
+            return None, error
+        return (None if value is None else np.asarray(value, dtype=np.float64)), None
+
+    def expected(features, these_labels, n_classes):
+        return np.concatenate([features.reshape(len(features), -1), np.eye(n_classes)[these_labels]], axis=1)
+
+    got, error = call(images, labels, 10)
+    if error is not None:
+        text = str(error)
+        if "rank" in text.lower():
+            return wrong(f"with_label raised {type(error).__name__} on images (5, 28, 28, 1) and labels (5,): tensors joined "
+                         "side by side need the same rank. Flatten each image first, tf.reshape(features, (tf.shape(features)[0], "
+                         "-1)), then tf.concat([flat, one_hot], axis=1).")
+        if "must be equal" in text or "dimension" in text.lower():
+            return wrong(f"with_label raised {type(error).__name__}: the pieces do not line up along the axis you joined. "
+                         "Join along axis=1 (the columns: each row "
+                         "gets its label's 10 numbers), not axis 0 (that would stack the labels under the images as extra rows).")
+        if "dtype" in text.lower() or "expected to be a" in text or "type" in type(error).__name__.lower():
+            return wrong(f"with_label raised {type(error).__name__}: {text[:200]}. tf.concat needs one dtype: make the "
+                         "one-hot float32 like the features (tf.one_hot(labels, n_classes, dtype=features.dtype)).")
+        return wrong(f"with_label raised {type(error).__name__}: {text[:300]}. It gets float32 features (N, ...) and int32 "
+                     "labels (N,).")
+    if got is None:
+        return not_answered("with_label returns None: replace the `return None` with the features and the one-hot label joined.")
+    want = expected(images, labels, 10)
+    if got.shape == (5, 28 * 28 + 1):
+        return wrong("there is ONE extra column: the label went in as a number. A network would read class 9 as 'three times "
+                     "class 3'; give it a one-hot vector instead, tf.one_hot(labels, n_classes): 10 columns, a 1 in the "
+                     "label's.")
+    if got.ndim != 2 or got.shape[0] != 5:
+        return wrong(f"the result should have one row per image, shape (N, 784 + n_classes) = (5, 794); got {got.shape}. "
+                     "Flatten the features and join along axis=1 (the columns), not axis 0 (the batch).")
+    if got.shape[1] == 28 * 28 + 10 and close_to(got, np.concatenate([want[:, 784:], want[:, :784]], axis=1)):
+        return wrong("the label comes first: that can work too, but put it after the features, [flattened features, one-hot], "
+                     "as the course's ConditionalVAE does, so your model below can be compared with it weight for weight.")
+    if got.shape != want.shape or not close_to(got, want, rtol=1e-6, atol=1e-6):
+        if got.shape == want.shape and close_to(got[:, :784], want[:, :784]):
+            return wrong("the features are right but the last 10 columns are not the one-hot labels: row n needs a 1 in "
+                         "column 784 + labels[n] and 0 elsewhere (tf.one_hot(labels, n_classes)).")
+        return wrong(f"expected shape (5, 794): the 784 pixels of each image, then its one-hot label; got {got.shape}.")
+    got_few, error = call(images, few, 10)
+    if error is not None or got_few is None or got_few.shape != (5, 794):
+        width = "an error" if error is not None or got_few is None else f"{got_few.shape[1] - 784} label columns"
+        return wrong(f"for a batch whose largest label is 2 you return {width}, not 10: the one-hot depth must be n_classes, "
+                     "not taken from the batch (a batch without a 9 would give the network narrower inputs).")
+    got_codes, error = call(codes, labels, 12)
+    if error is not None or got_codes is None or got_codes.shape != (5, 3 + 12) or \
+            not close_to(got_codes, expected(codes, labels, 12), rtol=1e-6, atol=1e-6):
+        shape = "an error" if error is not None or got_codes is None else f"shape {got_codes.shape}"
+        return wrong(f"on codes z (5, 3) with n_classes = 12 you return {shape}, not (5, 15): use the n_classes argument "
+                     "(do not write 10), and make it work for the decoder's input, codes of any width, as well as for images.")
+    _, error = call(images, labels, 10, graph=True)
+    if error is not None:
+        return wrong(f"with_label works on concrete numbers but raised {type(error).__name__} inside tf.function, where "
+                     "train_step runs it on symbolic tensors: use TensorFlow ops (tf.reshape, tf.one_hot, tf.concat), not NumPy.")
+    return correct("[flattened features, one-hot label]: the encoder gets 784 + 10 numbers, the decoder K + 10.")

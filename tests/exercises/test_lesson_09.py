@@ -36,3 +36,46 @@ def test_check_3(capsys):
     assert "0..9" in capsys.readouterr().out
     assert not exercises.check_3(z0, np.arange(10), 16) and "shape (10, 16)" in capsys.readouterr().out
     assert not exercises.check_3(None, None, 16)
+
+
+# exercise 4: the conditional VAE's input, [flattened features, one-hot label]
+def _with_label(features, labels, n_classes):
+    import tensorflow as tf
+    flat = tf.reshape(features, (tf.shape(features)[0], -1))
+    return tf.concat([flat, tf.one_hot(labels, n_classes, dtype=flat.dtype)], axis=1)
+
+
+def _wrong_answers_4():
+    import tensorflow as tf
+
+    def flat(f):
+        return tf.reshape(f, (tf.shape(f)[0], -1))
+    return [
+        (lambda f, y, n: tf.concat([flat(f), tf.cast(y, tf.float32)[:, None]], axis=1), "one-hot vector"),
+        (lambda f, y, n: tf.concat([flat(f), tf.cast(y, tf.float32)[:, None] / 9.0], axis=1), "label went in as a number"),
+        (lambda f, y, n: tf.concat([f, tf.one_hot(y, n)], axis=1), "Flatten each image first"),
+        (lambda f, y, n: tf.concat([flat(f), tf.one_hot(y, n)], axis=0), "not axis 0"),
+        (lambda f, y, n: tf.concat([tf.one_hot(y, n), flat(f)], axis=1), "the label comes first"),
+        (lambda f, y, n: tf.concat([flat(f), tf.one_hot(y, tf.reduce_max(y) + 1)], axis=1), "depth must be n_classes"),
+        (lambda f, y, n: tf.concat([flat(f), tf.one_hot(y, 10)], axis=1), "use the n_classes argument"),
+        (lambda f, y, n: tf.concat([flat(f), tf.one_hot(y - 1, n)], axis=1), "not the one-hot labels"),
+        (lambda f, y, n: tf.concat([flat(f), tf.one_hot(y, n, dtype=tf.float64)], axis=1), "one dtype"),
+        (lambda f, y, n: np.concatenate([np.reshape(f, (len(f), -1)), np.eye(n, dtype="float32")[y]], axis=1),
+         "inside tf.function"),
+        (lambda f, y, n: 1 / 0, "raised ZeroDivisionError"),
+    ]
+
+
+def test_check_4(capsys):
+    assert exercises.check_4(_with_label)
+    assert "Correct" in capsys.readouterr().out
+    assert not exercises.check_4(None) and "Not answered" in capsys.readouterr().out
+    assert not exercises.check_4(lambda f, y, n: None) and "Not answered" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("case", range(len(_wrong_answers_4())))
+def test_check_4_recognises_each_typical_mistake(capsys, case):
+    answer, hint = _wrong_answers_4()[case]
+    assert not exercises.check_4(answer)
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out, out
