@@ -251,6 +251,8 @@ def _train_fully_connected_gan_for_budget(recipe, model, images, labels=None, ep
     batch_size, pick = recipe.settings["batch_size"], np.random.default_rng(recipe.shuffle_seed)
     slice_size = min(len(images), 10 * batch_size)
     done, history = False, {"d_loss": [], "d_acc": [], "g_loss": []}
+    progress = training.TrainingProgress(recipe.name, budget)
+    progress.start()
     while not done:
         part = gan.train_gan(model.generator, model.discriminator, model.gan,
                              images[pick.choice(len(images), slice_size, replace=False)], 1, batch_size,
@@ -258,6 +260,8 @@ def _train_fully_connected_gan_for_budget(recipe, model, images, labels=None, ep
         for key, values in part.items():
             history[key] += values
         done = budget.count(slice_size // batch_size)
+        progress.advance(budget.steps, {key: values[-1] for key, values in history.items()})
+    progress.finish({key: values[-1] for key, values in history.items()})
     return history
 
 

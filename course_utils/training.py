@@ -304,6 +304,21 @@ class TrainingProgress(keras.callbacks.Callback):
         per_epoch = (self.params or {}).get("steps") or float("inf")
         # ``batch`` is the last step done: steps_per_execution runs several per call (and may overshoot a short epoch)
         self._steps = self._epoch_start + int(min(batch + 1, per_epoch))
+        self._tick(logs)
+
+    # A hand-written training loop (lesson 04's ``train_gan``) drives the same line: start(), advance(steps), finish().
+    def start(self) -> None:
+        self.on_train_begin()
+
+    def advance(self, steps: int, logs=None) -> None:
+        """``steps`` made so far in all; shows the line (and the grid) when they are due."""
+        self._steps = int(steps)
+        self._tick(logs)
+
+    def finish(self, logs=None) -> None:
+        self.on_train_end(logs)
+
+    def _tick(self, logs) -> None:
         now = time.perf_counter()
         if now - self._last >= self.every_seconds:
             self._last = now

@@ -241,6 +241,17 @@ def test_training_progress_refreshes_one_sample_grid_in_place_in_a_notebook(monk
         training.TrainingProgress(preview="grid")
 
 
+def test_a_hand_written_loop_drives_the_same_progress_line(capsys):
+    progress = training.TrainingProgress("loop", every_seconds=1e-9)
+    progress.start()
+    for steps in (10, 20, 30):
+        progress.advance(steps, {"d_loss": 0.5})
+    progress.finish({"d_loss": 0.4})
+    assert progress.lines[0].startswith("loop: 10 steps in ") and "d_loss 0.500" in progress.lines[0]
+    assert progress.lines[-1].startswith("loop: 30 steps") and progress.lines[-1].endswith("d_loss 0.400 (done)")
+    assert "loop: 20 steps" in capsys.readouterr().out
+
+
 def test_preview_of_draws_fixed_samples_of_image_models_only():
     from course_utils import recipes
 

@@ -1,0 +1,201 @@
+"""How long each lesson takes, measured in one run, and the one place every lesson time in the course comes from.
+
+    python benchmarks/lesson_times.py                          # every lesson, quick, full and load mode (over an hour)
+    python benchmarks/lesson_times.py --modes quick load       # minutes: the two short modes only
+    python benchmarks/lesson_times.py --lessons 04 05 --modes full
+    python benchmarks/lesson_times.py --write                  # write the newest results into the course (below)
+
+Each lesson runs top to bottom with nbclient from ``notebooks/`` in its own kernel (kernel start included), as a learner's
+"Run All" would: ``quick`` is ``COURSE_MODE=quick`` (what CI runs), ``full`` the default full mode (training), ``load``
+full mode with ``COURSE_TRAINING=load`` (the shipped checkpoints; lessons 00-03 train nothing and have no load mode). The
+machine, the date and the load average before and after each run are recorded with it, in
+``benchmarks/results/lesson_times_<date>.json`` (a second run on the same day adds to that file, newest first).
+
+``--write`` puts the newest measurement of every lesson and mode into: each lesson header's "Time on a 2-core CPU" row,
+the README's lesson table (its quick and full columns), the instructor guide's table, and its load-mode paragraph. Only
+measured values are written; where a mode was never measured the old text stays. Measure on an idle machine (the load
+average says whether it was): the lessons train for seconds, so a busy machine makes them look slower and train less.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+RESULTS = ROOT / "benchmarks" / "results"
+sys.path.insert(0, str(ROOT / "docs" / "site"))
+import build_site  # noqa: E402  (its bounded lesson runner: one way to execute a lesson)
+
+MODES = ("quick", "full", "load")
+ENVIRONMENT = {"quick": {"COURSE_MODE": "quick", "COURSE_TRAINING": "train"},
+               "full": {"COURSE_MODE": "full", "COURSE_TRAINING": "train"},
+               "load": {"COURSE_MODE": "full", "COURSE_TRAINING": "load"}}
+LIMITS = {"quick": 600, "full": 1800, "load": 600}   # seconds for one whole lesson
+
+
+def offers_load(path: Path) -> bool:
+    return "TRAINING = checkpoints.train_or_load()" in path.read_text()
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+    except OSError:
+        return None
+
+
+def machine() -> dict:
+    return {"platform": platform.platform(), "cpu_cores": os.cpu_count(), "python": platform.python_version()}
+
+
+def measure(path: Path, mode: str) -> dict:
+    """Run one lesson in one mode; its wall time (kernel start included) and the load around it."""
+    os.environ.update(ENVIRONMENT[mode], TF_CPP_MIN_LOG_LEVEL="3")
+    os.environ.pop("MPLBACKEND", None)
+    before = load_average()
+    started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
+    _, seconds = build_site.execute_lesson(path, LIMITS[mode])
+    return {"lesson": path.name[:2], "notebook": path.name, "mode": mode, "seconds": round(seconds, 1),
+            "started_utc": started, "load_before": before, "load_after": load_average()}
+
+
+def results_file(day: str) -> Path:
+    return RESULTS / f"lesson_times_{day}.json"
+
+
+def save(runs: list[dict], day: str) -> Path:
+    path = results_file(day)
+    old = json.loads(path.read_text())["runs"] if path.exists() else []
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"machine": machine(), "runs": runs + old}, indent=1) + "\n")
+    return path
+
+
+def newest_measurements(files: list[Path] | None = None) -> dict[tuple[str, str], dict]:
+    """``{(lesson, mode): run}``: the newest run of each lesson and mode over all result files."""
+    files = sorted(files or RESULTS.glob("lesson_times_*.json"))
+    newest = {}
+    for path in files:
+        for run in json.loads(path.read_text())["runs"]:
+            key = (run["lesson"], run["mode"])
+            if key not in newest or run["started_utc"] > newest[key]["started_utc"]:
+                newest[key] = run
+    return newest
+
+
+def duration(seconds: float) -> str:
+    """23 s, 1 min 49 s, 8 min 0 s: how the course writes times."""
+    seconds = int(round(seconds))
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60} s"
+
+
+def where(run: dict) -> str:
+    load = run.get("load_before")
+    return f"{run['started_utc'][:10]}, load average {load[0]:.1f} before" if load else run["started_utc"][:10]
+
+
+def header_row(lesson: str, measured: dict, has_load: bool) -> str | None:
+    """The header's time row, from the measurements, or None where a mode the lesson has is missing."""
+    modes = [m for m in MODES if m != "load" or has_load]
+    if any((lesson, m) not in measured for m in modes):
+        return None
+    names = {"quick": "quick mode", "full": "full mode", "load": "full mode with `COURSE_TRAINING=load`"}
+    parts = [f"{names[m]}: {duration(measured[(lesson, m)]['seconds'])}" for m in modes]
+    dates = sorted({measured[(lesson, m)]["started_utc"][:10] for m in modes})
+    loads = [measured[(lesson, m)]["load_before"][0] for m in modes if measured[(lesson, m)].get("load_before")]
+    note = (f"measured by `benchmarks/lesson_times.py` on {', '.join(dates)}, kernel start included"
+            + (f", load average {min(loads):.1f}-{max(loads):.1f} before the runs" if loads else ""))
+    return f"| **Time on a 2-core CPU** | {' · '.join(parts)} ({note}) |"
+
+
+def write_headers(measured: dict) -> list[str]:
+    changed = []
+    for path in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        row = header_row(path.name[:2], measured, offers_load(path))
+        if row is None:
+            continue
+        nb = json.loads(path.read_text())
+        source = "".join(nb["cells"][0]["source"])
+        new = re.sub(r"^\| \*\*Time on a 2-core CPU\*\* \|.*\|$", lambda _: row, source, count=1, flags=re.M)
+        if new != source:
+            nb["cells"][0]["source"] = new.splitlines(keepends=True)
+            path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n")
+            changed.append(path.name)
+    return changed
+
+
+FOOTNOTE = ("° measured by `benchmarks/lesson_times.py` (kernel start included; the machine, date and load average of each "
+            "run are in `benchmarks/results/lesson_times_*.json`).")
+
+
+def write_table_columns(path: Path, measured: dict, quick_column: int = 2, full_column: int = 3) -> bool:
+    """Replace the quick and full cells of each lesson row (``| NN | ...``) of the markdown table in ``path``, marking
+    each written time with ° and putting the footnote that says where ° comes from under the table once."""
+    text = path.read_text()
+    lines = text.splitlines(keepends=True)
+    last_row = None
+    for i, line in enumerate(lines):
+        match = re.match(r"^\| (\d\d) \|", line)
+        if not match:
+            continue
+        last_row = i
+        cells = line.rstrip("\n").split(" | ")
+        for column, mode in ((quick_column, "quick"), (full_column, "full")):
+            if (match.group(1), mode) in measured:
+                ending = " |" if column == len(cells) - 1 else ""
+                cells[column] = duration(measured[(match.group(1), mode)]["seconds"]) + "°" + ending
+        lines[i] = " | ".join(cells) + "\n"
+    if last_row is not None and FOOTNOTE not in text and any("°" in line for line in lines):
+        lines.insert(last_row + 1, "\n" + FOOTNOTE + "\n")
+    new = "".join(lines)
+    if new != text:
+        path.write_text(new)
+    return new != text
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lessons", nargs="+", metavar="NN", help="two-digit lesson numbers (default: all)")
+    parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES))
+    parser.add_argument("--write", action="store_true", help="write the newest measurements into the course")
+    args = parser.parse_args(argv)
+    if args.write:
+        measured = newest_measurements()
+        if not measured:
+            print(f"no measurements in {RESULTS}: run this script without --write first", file=sys.stderr)
+            return 1
+        print("headers written:", ", ".join(write_headers(measured)) or "none (a lesson needs all its modes measured)")
+        for path in (ROOT / "README.md", ROOT / "docs" / "instructor_guide.md"):
+            print(f"{path.relative_to(ROOT)}:", "written" if write_table_columns(path, measured) else "unchanged")
+        return 0
+    try:
+        paths = build_site.lesson_paths(args.lessons)
+    except build_site.SiteBuildError as error:
+        print(error, file=sys.stderr)
+        return 2
+    day = datetime.date.today().isoformat()
+    runs = []
+    print(f"{machine()}; load average now {load_average()}")
+    for path in paths:
+        for mode in args.modes:
+            if mode == "load" and not offers_load(path):
+                continue
+            run = measure(path, mode)
+            runs.append(run)
+            print(f"{path.name:45s} {mode:>5}: {duration(run['seconds']):>10}  (load {run['load_before']} -> "
+                  f"{run['load_after']})", flush=True)
+            save([run], day)   # after every run: a long measurement interrupted keeps what it measured
+    print(f"results: {results_file(day)}; write them into the course with --write")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
