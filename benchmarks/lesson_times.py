@@ -12,7 +12,8 @@ machine, the date and the load average before and after each run are recorded wi
 ``benchmarks/results/lesson_times_<date>.json`` (a second run on the same day adds to that file, newest first).
 
 ``--write`` puts the newest measurement of every lesson and mode into: each lesson header's "Time on a 2-core CPU" row,
-the README's lesson table (its quick and full columns), the instructor guide's table, and its load-mode paragraph. Only
+the README's lesson table (its quick and full columns) and its load-mode range, the instructor guide's table and its
+load-mode list. Only
 measured values are written; where a mode was never measured the old text stays. Measure on an idle machine (the load
 average says whether it was): the lessons train for seconds, so a busy machine makes them look slower and train less.
 """
@@ -161,6 +162,33 @@ def write_table_columns(path: Path, measured: dict, quick_column: int = 2, full_
     return new != text
 
 
+def write_load_sentences(measured: dict) -> list[str]:
+    """The two sentences that give the load-mode times: the README's range and the instructor guide's list."""
+    loads = {lesson: run["seconds"] for (lesson, mode), run in sorted(measured.items()) if mode == "load"}
+    if not loads:
+        return []
+    changed = []
+    day = max(run["started_utc"][:10] for (lesson, mode), run in measured.items() if mode == "load")
+    readme = ROOT / "README.md"
+    text = readme.read_text()
+    new = re.sub(r"the training lessons take .*? each in full mode(?: \(`benchmarks/lesson_times\.py`, [\d-]+\))?\.",
+                 f"the training lessons take {duration(min(loads.values()))} to {duration(max(loads.values()))} each in "
+                 f"full mode (`benchmarks/lesson_times.py`, {day}).", text, count=1, flags=re.S)
+    if new != text:
+        readme.write_text(new)
+        changed.append("README.md")
+    guide = ROOT / "docs" / "instructor_guide.md"
+    text = guide.read_text()
+    listed = ", ".join(f"{lesson} {duration(seconds)}" for lesson, seconds in loads.items())
+    new = re.sub(r"Measured in full mode with `load` on .*?, kernel start included: .*? \(11 and 12",
+                 f"Measured in full mode with `load` by `benchmarks/lesson_times.py` ({day}), kernel start included: "
+                 f"{listed} (11 and 12", text, count=1, flags=re.S)
+    if new != text:
+        guide.write_text(new)
+        changed.append("docs/instructor_guide.md")
+    return changed
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lessons", nargs="+", metavar="NN", help="two-digit lesson numbers (default: all)")
@@ -175,6 +203,7 @@ def main(argv=None) -> int:
         print("headers written:", ", ".join(write_headers(measured)) or "none (a lesson needs all its modes measured)")
         for path in (ROOT / "README.md", ROOT / "docs" / "instructor_guide.md"):
             print(f"{path.relative_to(ROOT)}:", "written" if write_table_columns(path, measured) else "unchanged")
+        print("load-mode sentences written:", ", ".join(write_load_sentences(measured)) or "none")
         return 0
     try:
         paths = build_site.lesson_paths(args.lessons)

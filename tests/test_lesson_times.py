@@ -75,3 +75,18 @@ def test_an_unknown_lesson_is_refused(capsys):
     assert "no lesson numbered 42" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         lesson_times.main(["--modes", "fast"])
+
+
+def test_the_load_mode_sentences_are_rewritten_from_the_measurements(tmp_path, monkeypatch):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "README.md").write_text("With load the training lessons take 13 s to 2 min 18 s each in full mode.\n")
+    (tmp_path / "docs" / "instructor_guide.md").write_text(
+        "Measured in full mode with `load` on this machine, idle, kernel start included: 04 13 s,\n05 23 s (11 and 12 "
+        "still run their measurements).\n")
+    monkeypatch.setattr(lesson_times, "ROOT", tmp_path)
+    measured = {("04", "load"): run("04", "load", 8.2), ("12", "load"): run("12", "load", 126), ("12", "quick"): run("12", "quick", 59)}
+    assert lesson_times.write_load_sentences(measured) == ["README.md", "docs/instructor_guide.md"]
+    assert "take 8 s to 2 min 6 s each in full mode (`benchmarks/lesson_times.py`, 2026-12-02)." in (tmp_path / "README.md").read_text()
+    guide = (tmp_path / "docs" / "instructor_guide.md").read_text()
+    assert "(2026-12-02), kernel start included: 04 8 s, 12 2 min 6 s (11 and 12 still run" in guide
+    assert lesson_times.write_load_sentences(measured) == []                 # written once, then nothing changes
