@@ -167,25 +167,24 @@ def write_load_sentences(measured: dict) -> list[str]:
     loads = {lesson: run["seconds"] for (lesson, mode), run in sorted(measured.items()) if mode == "load"}
     if not loads:
         return []
-    changed = []
     day = max(run["started_utc"][:10] for (lesson, mode), run in measured.items() if mode == "load")
-    readme = ROOT / "README.md"
-    text = readme.read_text()
-    new = re.sub(r"the training lessons take .*? each in full mode(?: \(`benchmarks/lesson_times\.py`, [\d-]+\))?\.",
-                 f"the training lessons take {duration(min(loads.values()))} to {duration(max(loads.values()))} each in "
-                 f"full mode (`benchmarks/lesson_times.py`, {day}).", text, count=1, flags=re.S)
-    if new != text:
-        readme.write_text(new)
-        changed.append("README.md")
-    guide = ROOT / "docs" / "instructor_guide.md"
-    text = guide.read_text()
     listed = ", ".join(f"{lesson} {duration(seconds)}" for lesson, seconds in loads.items())
-    new = re.sub(r"Measured in full mode with `load` on .*?, kernel start included: .*? \(11 and 12",
-                 f"Measured in full mode with `load` by `benchmarks/lesson_times.py` ({day}), kernel start included: "
-                 f"{listed} (11 and 12", text, count=1, flags=re.S)
-    if new != text:
-        guide.write_text(new)
-        changed.append("docs/instructor_guide.md")
+    rewrites = [
+        ("README.md", r"the training lessons take .*? each in full mode(?: \(`benchmarks/lesson_times\.py`, [\d-]+\))?\.",
+         f"the training lessons take {duration(min(loads.values()))} to {duration(max(loads.values()))} each in "
+         f"full mode (`benchmarks/lesson_times.py`, {day})."),
+        ("docs/instructor_guide.md", r"Measured in full mode with `load` (?:on|by) .*?, kernel start included: .*? \(11 and 12",
+         f"Measured in full mode with `load` by `benchmarks/lesson_times.py` ({day}), kernel start included: "
+         f"{listed} (11 and 12"),
+    ]
+    changed = []
+    for name, pattern, replacement in rewrites:
+        path = ROOT / name
+        text = path.read_text()
+        new = re.sub(pattern, lambda _: replacement, text, count=1, flags=re.S)
+        if new != text:
+            path.write_text(new)
+            changed.append(name)
     return changed
 
 
