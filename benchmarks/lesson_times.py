@@ -46,13 +46,6 @@ def offers_load(path: Path) -> bool:
     return "TRAINING = checkpoints.train_or_load()" in path.read_text()
 
 
-def load_average() -> list[float] | None:
-    try:
-        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
-    except OSError:
-        return None
-
-
 def machine() -> dict:
     return {"platform": platform.platform(), "cpu_cores": os.cpu_count(), "python": platform.python_version()}
 
@@ -61,11 +54,11 @@ def measure(path: Path, mode: str) -> dict:
     """Run one lesson in one mode; its wall time (kernel start included) and the load around it."""
     os.environ.update(ENVIRONMENT[mode], TF_CPP_MIN_LOG_LEVEL="3")
     os.environ.pop("MPLBACKEND", None)
-    before = load_average()
+    before = build_site.load_average()
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
     _, seconds = build_site.execute_lesson(path, LIMITS[mode])
     return {"lesson": path.name[:2], "notebook": path.name, "mode": mode, "seconds": round(seconds, 1),
-            "started_utc": started, "load_before": before, "load_after": load_average()}
+            "started_utc": started, "load_before": before, "load_after": build_site.load_average()}
 
 
 def results_file(day: str) -> Path:
@@ -211,7 +204,7 @@ def main(argv=None) -> int:
         return 2
     day = datetime.date.today().isoformat()
     runs = []
-    print(f"{machine()}; load average now {load_average()}")
+    print(f"{machine()}; load average now {build_site.load_average()}")
     for path in paths:
         for mode in args.modes:
             if mode == "load" and not offers_load(path):

@@ -181,7 +181,7 @@ def _git_commit() -> str:
         return "unknown"
 
 
-def about_page(records: list[tuple[str, float | None]], settings: dict, started: str, load_before: str) -> str:
+def about_page(records: list[tuple[str, float | None]], settings: dict, started: str, load_before) -> str:
     """The page "How this site was built": what ran, where, when, and each lesson's measured time."""
     import keras
     import tensorflow as tf
@@ -200,7 +200,7 @@ def about_page(records: list[tuple[str, float | None]], settings: dict, started:
              f"- **Machine:** {platform.platform()}, {os.cpu_count()} CPU cores, Python {platform.python_version()}, "
              f"TensorFlow {tf.__version__}, Keras {keras.__version__}; GPUs: "
              f"{len(tf.config.list_physical_devices('GPU')) or 'none'}.",
-             f"- **Load average** (1, 5, 15 min) before the build: {load_before}; after: {_load_average()}.",
+             f"- **Load average** (1, 5, 15 min) before the build: {_load_text(load_before)}; after: {_load_text(load_average())}.",
              "", "| lesson | seconds to run |", "|---|---|"]
     for name, seconds in records:
         lines.append(f"| [{name}](notebooks/{name}) | {'not run' if seconds is None else f'{seconds:.0f}'} |")
@@ -210,11 +210,16 @@ def about_page(records: list[tuple[str, float | None]], settings: dict, started:
     return "\n".join(lines) + "\n"
 
 
-def _load_average() -> str:
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages, or None where the system does not report them (the timing script too)."""
     try:
-        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+        return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
     except OSError:
-        return "not available on this system"
+        return None
+
+
+def _load_text(load) -> str:
+    return " ".join(f"{x:.2f}" for x in load) if load else "not available on this system"
 
 
 def build_site(out: Path = DEFAULT_OUT, lessons: list[str] | None = None, mode: str = "full", training: str = "load",
@@ -229,7 +234,7 @@ def build_site(out: Path = DEFAULT_OUT, lessons: list[str] | None = None, mode: 
     mathjax = _mathjax_folder()
     out = Path(out)
     src, html_dir = out / "src", out / "html"
-    started, load_before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), _load_average()
+    started, load_before = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M"), load_average()
     shutil.rmtree(src, ignore_errors=True)
     (src / "notebooks").mkdir(parents=True)
     for name in ("conf.py", "index.md"):
