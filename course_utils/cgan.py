@@ -63,7 +63,7 @@ def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropou
 
 # The lesson-07 configuration: lesson 05's settings (gan.LESSON_05_SETTINGS), plus the number of classes and the
 # size of the generator's class embedding.
-# Lesson 13's colour model turns on lesson 05's weight average and lesson 12's DiffAugment, which lesson 07 leaves off.
+# Lesson 14's colour model turns on lesson 05's weight average and lesson 12's DiffAugment, which lesson 07 leaves off.
 LESSON_07_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g_width": 32, "d_width": 32,
                       "d_dropout": 0.2, "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
                       "ema_decay": None, "diff_augment": False}

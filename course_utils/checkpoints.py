@@ -1,9 +1,9 @@
 """Pretrained checkpoints, so a workshop can skip the long training runs (issue 8).
 
-Every lesson whose full training takes more than about a minute on a 2-core CPU (04 to 13) offers a choice in its
+Every lesson whose full training takes more than about a minute on a 2-core CPU (04 to 11, 13 and 14) offers a choice in its
 imports cell, ``TRAINING = checkpoints.train_or_load()``: ``"train"`` (the default) runs the lesson's own training;
 ``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lesson 11 and
-lesson 12's VAE use the checkpoints of the lessons whose models they rebuild (05, 08, 09) rather than copies.
+lesson 13's VAE use the checkpoints of the lessons whose models they rebuild (05, 08, 09) rather than copies.
 
 The checkpoints live in ``data/checkpoints/`` and are made by ``python data/make_checkpoints.py``, which trains
 each lesson's models with the lesson's full-mode settings and budgets and writes:

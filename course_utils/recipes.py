@@ -41,8 +41,8 @@ class Recipe:
     * ``scale``: uint8 images -> what the model trains on (``[-1, 1]`` for the GANs and diffusion, ``[0, 1]`` for
       the VAEs); ``conditional``: the model trains on ``(images, labels)``.
     * ``trainer``: how a recipe that is not trained by ``fit`` trains (lesson 04's loop); ``None`` for ``fit``.
-    * ``image_shape``: the images it makes (28x28 grey for lessons 04-12, 32x32 colour for lesson 13).
-    * ``n_images``: it trains on the first ``n_images`` training images only (lesson 13's scarce-data GAN); ``None``:
+    * ``image_shape``: the images it makes (28x28 grey for lessons 04-13, 32x32 colour for lesson 14).
+    * ``n_images``: it trains on the first ``n_images`` training images only (lesson 14's scarce-data GAN); ``None``:
       on all of them. :meth:`training_data` applies it.
     """
 
@@ -63,7 +63,7 @@ class Recipe:
     # ------------------------------------------------------------------ the model
     def build(self, settings: Mapping[str, Any] | None = None, image_shape=None):
         """The compiled model with the recipe's settings (``settings`` overrides some, for an experiment), for the
-        recipe's ``image_shape`` (28x28 grey, or 32x32 colour for lesson 13) or another one."""
+        recipe's ``image_shape`` (28x28 grey, or 32x32 colour for lesson 14) or another one."""
         return self.builder(training.merge_settings(dict(self.settings), dict(settings or {})),
                             image_shape=image_shape or self.image_shape)
 
@@ -71,7 +71,7 @@ class Recipe:
                 settings: Mapping[str, Any] | None = None, lesson: str | None = None, image_shape=None,
                 n_images: int | None = None) -> "Recipe":
         """The same model trained again elsewhere, with other settings, budget, checkpoint names, image shape or
-        number of training images (lesson 09's beta-VAEs, lesson 10's seven generators, lesson 13's colour models);
+        number of training images (lesson 09's beta-VAEs, lesson 10's seven generators, lesson 14's colour models);
         ``checkpoint=None`` for one that ships none (lesson 11's small conditional VAE)."""
         return dataclasses.replace(self, name=name, checkpoint=checkpoint, lesson=lesson or self.lesson,
                                    budget_seconds=dict(budget_seconds or self.budget_seconds),
@@ -278,43 +278,43 @@ LESSON_10_VAE = _for_lesson_10(LESSON_08, "vae")
 LESSON_10_BETA_VAE = _for_lesson_10(LESSON_08, "beta_vae", settings={"beta": 4.0})
 LESSON_10_CVAE = _for_lesson_10(LESSON_09_CVAE, "cvae")
 
-# ---------------------------------------------------------------------------------------------- lesson 12
-LESSON_12_PIXEL = Recipe(
-    name="lesson 12 diffusion in pixel space", lesson="12", settings=diffusion.LESSON_12_PIXEL_SETTINGS,
-    builder=diffusion.build_lesson_12_pixel_diffusion, budget_seconds={"mnist": 75},
-    checkpoint="lesson12_pixel_{network}", networks={"denoiser": "ema_denoiser"})
-LESSON_12_LATENT = Recipe(   # trains on the standardised codes of lesson 08's shipped VAE (diffusion.standardised_codes)
-    name="lesson 12 diffusion on the VAE's codes", lesson="12", settings=diffusion.LESSON_12_LATENT_SETTINGS,
-    builder=diffusion.build_lesson_12_latent_diffusion, budget_seconds={"mnist": 35},
-    checkpoint="lesson12_latent_{network}", networks={"denoiser": "ema_denoiser"}, scale=np.asarray)
-
-
 # ---------------------------------------------------------------------------------------------- lesson 13
+LESSON_13_PIXEL = Recipe(
+    name="lesson 13 diffusion in pixel space", lesson="13", settings=diffusion.LESSON_13_PIXEL_SETTINGS,
+    builder=diffusion.build_lesson_13_pixel_diffusion, budget_seconds={"mnist": 75},
+    checkpoint="lesson13_pixel_{network}", networks={"denoiser": "ema_denoiser"})
+LESSON_13_LATENT = Recipe(   # trains on the standardised codes of lesson 08's shipped VAE (diffusion.standardised_codes)
+    name="lesson 13 diffusion on the VAE's codes", lesson="13", settings=diffusion.LESSON_13_LATENT_SETTINGS,
+    builder=diffusion.build_lesson_13_latent_diffusion, budget_seconds={"mnist": 35},
+    checkpoint="lesson13_latent_{network}", networks={"denoiser": "ema_denoiser"}, scale=np.asarray)
+
+
+# ---------------------------------------------------------------------------------------------- lesson 14
 # The capstone brings lessons 05, 07 and 08 to colour: the same builders, with the image shape as a parameter.
 AVATAR_SHAPE = (32, 32, 3)
-LESSON_13_SECONDS = 120       # the same wall-clock budget for the two DCGANs and the conditional GAN: a fair comparison
-LESSON_13_SCARCE_IMAGES = 500
+LESSON_14_SECONDS = 120       # the same wall-clock budget for the two DCGANs and the conditional GAN: a fair comparison
+LESSON_14_SCARCE_IMAGES = 500
 _PIXEL = "pixel_characters"
 # Lesson 05's DCGAN with lesson 12's DiffAugment and its weight average, and two changes chosen by 120 s trials (one at a
 # time: benchmarks/colour_dcgan_trials.py, raw numbers in benchmarks/results/): more dropout before the discriminator's
 # verdict (a second brake on memorising) and a faster learning rate for both players.
-LESSON_13_COLOUR_SETTINGS = {"diff_augment": True, "d_dropout": 0.5, "learning_rate": 1e-3}
-LESSON_13_DCGAN = LESSON_05.variant(
-    "lesson 13 colour DCGAN", "lesson13_dcgan_{network}", {_PIXEL: LESSON_13_SECONDS}, settings=LESSON_13_COLOUR_SETTINGS,
-    lesson="13", image_shape=AVATAR_SHAPE)
-LESSON_13_PLAIN_DCGAN = LESSON_05.variant(   # the comparison: lesson 05's DCGAN as it is (no DiffAugment, no average)
-    "lesson 13 plain colour DCGAN", "lesson13_plain_dcgan_{network}", {_PIXEL: LESSON_13_SECONDS},
-    settings={"ema_decay": None}, lesson="13", image_shape=AVATAR_SHAPE)
-LESSON_13_SCARCE_DCGAN = LESSON_13_DCGAN.variant(   # the source's "scarce data" challenge: 500 characters
-    "lesson 13 colour DCGAN on 500 characters", "lesson13_scarce_dcgan_{network}", {_PIXEL: 50},
-    n_images=LESSON_13_SCARCE_IMAGES)
-LESSON_13_CGAN = dataclasses.replace(LESSON_07.variant(   # asks for one of the 12 shirt colours
-    "lesson 13 colour conditional GAN", "lesson13_cgan_{network}", {_PIXEL: LESSON_13_SECONDS},
-    settings={"n_classes": len(datasets.PIXEL_CLOTHING_COLOUR_NAMES), "ema_decay": 0.999, **LESSON_13_COLOUR_SETTINGS},
-    lesson="13", image_shape=AVATAR_SHAPE), networks={"generator": "sampler"})
-LESSON_13_VAE = LESSON_08.variant(   # lesson 08's VAE: pixels are grey levels in [0, 1], not black-or-white, so no binarising
-    "lesson 13 colour VAE", "lesson13_vae_{network}", {_PIXEL: 40},
-    settings={"latent_dim": 32, "dynamic_binarization": False}, lesson="13", image_shape=AVATAR_SHAPE)
+LESSON_14_COLOUR_SETTINGS = {"diff_augment": True, "d_dropout": 0.5, "learning_rate": 1e-3}
+LESSON_14_DCGAN = LESSON_05.variant(
+    "lesson 14 colour DCGAN", "lesson14_dcgan_{network}", {_PIXEL: LESSON_14_SECONDS}, settings=LESSON_14_COLOUR_SETTINGS,
+    lesson="14", image_shape=AVATAR_SHAPE)
+LESSON_14_PLAIN_DCGAN = LESSON_05.variant(   # the comparison: lesson 05's DCGAN as it is (no DiffAugment, no average)
+    "lesson 14 plain colour DCGAN", "lesson14_plain_dcgan_{network}", {_PIXEL: LESSON_14_SECONDS},
+    settings={"ema_decay": None}, lesson="14", image_shape=AVATAR_SHAPE)
+LESSON_14_SCARCE_DCGAN = LESSON_14_DCGAN.variant(   # the source's "scarce data" challenge: 500 characters
+    "lesson 14 colour DCGAN on 500 characters", "lesson14_scarce_dcgan_{network}", {_PIXEL: 50},
+    n_images=LESSON_14_SCARCE_IMAGES)
+LESSON_14_CGAN = dataclasses.replace(LESSON_07.variant(   # asks for one of the 12 shirt colours
+    "lesson 14 colour conditional GAN", "lesson14_cgan_{network}", {_PIXEL: LESSON_14_SECONDS},
+    settings={"n_classes": len(datasets.PIXEL_CLOTHING_COLOUR_NAMES), "ema_decay": 0.999, **LESSON_14_COLOUR_SETTINGS},
+    lesson="14", image_shape=AVATAR_SHAPE), networks={"generator": "sampler"})
+LESSON_14_VAE = LESSON_08.variant(   # lesson 08's VAE: pixels are grey levels in [0, 1], not black-or-white, so no binarising
+    "lesson 14 colour VAE", "lesson14_vae_{network}", {_PIXEL: 40},
+    settings={"latent_dim": 32, "dynamic_binarization": False}, lesson="14", image_shape=AVATAR_SHAPE)
 
 
 RECIPES: dict[str, Recipe] = {   # every recipe that ships checkpoints, by their names' common prefix
@@ -322,8 +322,8 @@ RECIPES: dict[str, Recipe] = {   # every recipe that ships checkpoints, by their
         LESSON_04, LESSON_04_DISCRIMINATOR_WINS, LESSON_05, LESSON_06_PLAIN_GAN, LESSON_06_SN_GAN, LESSON_06_WGAN_GP,
         LESSON_07, LESSON_08, LESSON_08_2D, LESSON_08_FASHION, *map(lesson_09_beta_vae, LESSON_09_BETAS),
         LESSON_09_CVAE, LESSON_09_CGAN, LESSON_10_MLP_GAN, LESSON_10_DCGAN, LESSON_10_WGAN_GP, LESSON_10_CGAN,
-        LESSON_10_VAE, LESSON_10_BETA_VAE, LESSON_10_CVAE, LESSON_12_PIXEL, LESSON_12_LATENT, LESSON_13_DCGAN,
-        LESSON_13_PLAIN_DCGAN, LESSON_13_SCARCE_DCGAN, LESSON_13_CGAN, LESSON_13_VAE)}
+        LESSON_10_VAE, LESSON_10_BETA_VAE, LESSON_10_CVAE, LESSON_13_PIXEL, LESSON_13_LATENT, LESSON_14_DCGAN,
+        LESSON_14_PLAIN_DCGAN, LESSON_14_SCARCE_DCGAN, LESSON_14_CGAN, LESSON_14_VAE)}
 
 
 def for_lesson(lesson: str) -> list[Recipe]:

@@ -1,8 +1,8 @@
-"""Train the models of lessons 04-10, 12 and 13 and write the checkpoints that ship in `data/checkpoints/`.
+"""Train the models of lessons 04-10, 13 and 14 and write the checkpoints that ship in `data/checkpoints/`.
 
 A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lesson 11
 trains nothing of its own that takes long: in load mode it uses the checkpoints of lessons 05, 08 and 09, whose models
-it builds with the same settings, and lesson 12 uses lesson 08's VAE (its latent-diffusion job trains on that
+it builds with the same settings, and lesson 13 uses lesson 08's VAE (its latent-diffusion job trains on that
 checkpoint's codes, so run the lesson08 job first).
 Each job trains with the lesson's FULL-mode settings, data and time budget (the same builders from
 `course_utils`), then saves the functional sub-models the lesson needs (generators, VAE encoders and decoders)
@@ -24,7 +24,7 @@ The manifest and samples are updated after every job, so `--only` reruns one job
 Usage (about 48 minutes on a 2-core CPU; no network):
 
     python data/make_checkpoints.py                    # every job
-    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson12, lesson13
+    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson13, lesson14
     python data/make_checkpoints.py --seconds 3 --out /tmp/ck   # a smoke test: 3 s per model, elsewhere
 """
 from __future__ import annotations
@@ -162,33 +162,33 @@ def lesson10(job):
         train_recipe(job, recipe)
 
 
-def lesson12(job):
-    """12_challenges_and_next_steps, section 5: the pixel-space DDPM's U-Net (75 s) and the MLP that denoises the codes
+def lesson13(job):
+    """13_diffusion_models, sections 4 and 7: the pixel-space DDPM's U-Net (75 s) and the MLP that denoises the codes
     of lesson 08's VAE (35 s, on the codes of the lesson08_vae checkpoint in the same folder: run lesson08 first); the
     weight-averaged denoisers are saved."""
-    pixel = recipes.LESSON_12_PIXEL
+    pixel = recipes.LESSON_13_PIXEL
     train_recipe(job, pixel, steps_per_epoch=pixel.settings["log_every"])
-    latent = recipes.LESSON_12_LATENT
+    latent = recipes.LESSON_13_LATENT
     latent_vae, _ = recipes.LESSON_08.load(directory=job.folder)
     (x_train, _), _ = datasets.load_mnist()
     codes, _, _ = diffusion.standardised_codes(latent_vae, datasets.to_zero_one(x_train))
     train_recipe(job, latent, data=codes, steps_per_epoch=latent.settings["log_every"])
 
 
-def lesson13(job):
-    """13_colour_avatars: on the 32x32 Pixel Art characters, the colour DCGAN and the plain one (120 s each), the
+def lesson14(job):
+    """14_colour_avatars: on the 32x32 Pixel Art characters, the colour DCGAN and the plain one (120 s each), the
     colour DCGAN on the first 500 characters (50 s), the conditional GAN asked for a shirt colour (120 s) and the
     colour VAE (40 s)."""
     characters = datasets.load_avatars("pixel_characters", size=32)
-    for recipe in recipes.for_lesson("13"):
+    for recipe in recipes.for_lesson("14"):
         labels = characters.labels("clothing_colour")[0] if recipe.conditional else None
         images, labels = recipe.training_data(characters.x_train, labels)
         train_recipe(job, recipe, "pixel_characters", data=images, labels=labels)
 
 
 JOBS = {"lesson05": lesson05, "lesson08": lesson08, "lesson04": lesson04, "lesson07": lesson07, "lesson09": lesson09,
-        "lesson06": lesson06, "lesson10": lesson10, "lesson12": lesson12,   # lesson12 after lesson08: it uses its VAE
-        "lesson13": lesson13}
+        "lesson06": lesson06, "lesson10": lesson10, "lesson13": lesson13,   # lesson13 after lesson08: it uses its VAE
+        "lesson14": lesson14}
 
 
 # ---------------------------------------------------------------------------------------------- writing

@@ -18,7 +18,7 @@ from pathlib import Path
 # Seconds for a whole quick-mode run, training or loading (the measured quick times are in the README's table).
 NOTEBOOK_TIME_LIMITS = {
     "00": 60, "01": 60, "02": 90, "03": 90, "04": 90, "05": 240, "06": 120, "07": 180,
-    "08": 180, "09": 180, "10": 240, "11": 240, "12": 360, "13": 180,
+    "08": 180, "09": 180, "10": 240, "11": 240, "12": 240, "13": 240, "14": 180,
 }
 DEFAULT_TIME_LIMIT = 120   # a notebook that is not a numbered lesson
 _override: float | None = None

@@ -64,7 +64,7 @@ def test_lesson_05_trains_the_recipe_the_benchmark_measures():
 
 @pytest.mark.slow
 def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
-    """benchmarks/colour_dcgan_trials.py, the trials behind lesson 13's recipe: one short trial prints its JSON line, and
+    """benchmarks/colour_dcgan_trials.py, the trials behind lesson 14's recipe: one short trial prints its JSON line, and
     the lesson's recipe is lesson 05's with exactly the settings the trials chose."""
     import json
 
@@ -76,8 +76,8 @@ def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
     assert line["name"] == "tiny" and line["seed"] == 0
     assert line["settings"] == {"g_width": 8, "d_width": 8, "diff_augment": True}
     assert line["steps"] >= 2 and line["frechet_distance"] > line["floor"] > 0
-    changed = {key: value for key, value in recipes.LESSON_13_DCGAN.settings.items()
+    changed = {key: value for key, value in recipes.LESSON_14_DCGAN.settings.items()
                if recipes.LESSON_05.settings[key] != value}
-    assert changed == recipes.LESSON_13_COLOUR_SETTINGS
+    assert changed == recipes.LESSON_14_COLOUR_SETTINGS
     with pytest.raises(ValueError, match="unknown settings"):
         trials.main(["typo", "widht=8", "--seconds", "1"])

@@ -149,7 +149,7 @@ def test_lesson_07_cgan_uses_its_settings():
 
 
 def test_diff_augment_reaches_only_the_image_and_only_in_training():
-    """gan.diff_augmented on the conditional discriminator (lesson 13): in inference it is the discriminator itself; in
+    """gan.diff_augmented on the conditional discriminator (lesson 14): in inference it is the discriminator itself; in
     training the image is augmented (other logits), and the label still decides the answer."""
     keras.utils.set_random_seed(0)
     model = cgan.build_lesson_07_cgan({"g_width": 4, "d_width": 4, "d_dropout": 0.0, "diff_augment": True, "ema_decay": 0.99},

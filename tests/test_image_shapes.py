@@ -117,7 +117,7 @@ def test_an_impossible_image_shape_is_a_clear_error(bad):
         vae.build_encoder(image_shape=bad)
 
 
-IMAGE_RECIPES = ["lesson04", "lesson05", "lesson07", "lesson08_vae", "lesson09_cvae", "lesson10_wgan_gp", "lesson12_pixel"]
+IMAGE_RECIPES = ["lesson04", "lesson05", "lesson07", "lesson08_vae", "lesson09_cvae", "lesson10_wgan_gp", "lesson13_pixel"]
 
 
 @pytest.mark.parametrize("prefix", IMAGE_RECIPES)

@@ -29,8 +29,18 @@ def test_the_newest_run_of_each_lesson_and_mode_wins(tmp_path):
     first, second = tmp_path / "lesson_times_2026-12-01.json", tmp_path / "lesson_times_2026-12-02.json"
     first.write_text(json.dumps({"runs": [run("05", "quick", 30, "2026-12-01 10:00"), run("05", "full", 500, "2026-12-01 10:05")]}))
     second.write_text(json.dumps({"runs": [run("05", "quick", 24, "2026-12-02 09:00")]}))
-    newest = lesson_times.newest_measurements([first, second])
+    newest = lesson_times.newest_measurements([first, second], notebooks={"05_x.ipynb"})
     assert newest[("05", "quick")]["seconds"] == 24 and newest[("05", "full")]["seconds"] == 500
+
+
+def test_runs_of_a_split_lesson_are_ignored_and_a_renamed_ones_carry_over(tmp_path):
+    results = tmp_path / "lesson_times_2026-12-02.json"
+    old_12 = {**run("12", "quick", 59), "notebook": "12_challenges_and_next_steps.ipynb"}
+    old_13 = {**run("13", "quick", 46), "notebook": "13_colour_avatars.ipynb"}
+    results.write_text(json.dumps({"runs": [old_12, old_13]}))
+    newest = lesson_times.newest_measurements([results], notebooks={"12_challenges.ipynb", "13_diffusion_models.ipynb",
+                                                                    "14_colour_avatars.ipynb"})
+    assert newest == {("14", "quick"): old_13}     # the colour lesson's time, under its new number; none for 12 or 13
 
 
 def test_a_header_row_needs_every_mode_the_lesson_has():
@@ -66,7 +76,8 @@ def test_the_tables_get_measured_cells_only_and_one_footnote(tmp_path):
 def test_the_real_readme_and_guide_have_the_rows_it_rewrites():
     for path in (ROOT / "README.md", ROOT / "docs" / "instructor_guide.md"):
         rows = [line for line in path.read_text().splitlines() if re.match(r"^\| (\d\d) \|", line)]
-        assert [row[2:4] for row in rows] == [f"{n:02d}" for n in range(14)], path.name
+        lessons = [p.name[:2] for p in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))]
+        assert [row[2:4] for row in rows] == lessons, path.name
         assert all(len(row.split(" | ")) >= 4 for row in rows)
 
 
@@ -81,12 +92,12 @@ def test_the_load_mode_sentences_are_rewritten_from_the_measurements(tmp_path, m
     (tmp_path / "docs").mkdir()
     (tmp_path / "README.md").write_text("With load the training lessons take 13 s to 2 min 18 s each in full mode.\n")
     (tmp_path / "docs" / "instructor_guide.md").write_text(
-        "Measured in full mode with `load` on this machine, idle, kernel start included: 04 13 s,\n05 23 s (11 and 12 "
-        "still run their measurements).\n")
+        "Measured in full mode with `load` on this machine, idle, kernel start included: 04 13 s,\n05 23 s (11 still "
+        "runs its own measurements).\n")
     monkeypatch.setattr(lesson_times, "ROOT", tmp_path)
-    measured = {("04", "load"): run("04", "load", 8.2), ("12", "load"): run("12", "load", 126), ("12", "quick"): run("12", "quick", 59)}
+    measured = {("04", "load"): run("04", "load", 8.2), ("13", "load"): run("13", "load", 126), ("13", "quick"): run("13", "quick", 59)}
     assert lesson_times.write_load_sentences(measured) == ["README.md", "docs/instructor_guide.md"]
     assert "take 8 s to 2 min 6 s each in full mode (`benchmarks/lesson_times.py`, 2026-12-02)." in (tmp_path / "README.md").read_text()
     guide = (tmp_path / "docs" / "instructor_guide.md").read_text()
-    assert "(2026-12-02), kernel start included: 04 8 s, 12 2 min 6 s (11 and 12 still run" in guide
+    assert "(2026-12-02), kernel start included: 04 8 s, 13 2 min 6 s (11 still runs" in guide
     assert lesson_times.write_load_sentences(measured) == []                 # written once, then nothing changes

@@ -128,21 +128,21 @@ def test_recipes_for_points_and_the_skeleton_loop_train_too():
 def test_for_lesson_lists_a_lessons_recipes_and_refuses_an_unknown_lesson():
     assert [r.name for r in recipes.for_lesson("06")] == ["lesson 06 plain GAN", "lesson 06 SN-GAN", "lesson 06 WGAN-GP"]
     assert len(recipes.for_lesson("10")) == 7
-    with pytest.raises(ValueError, match="no recipe for lesson '14'"):
-        recipes.for_lesson("14")
+    with pytest.raises(ValueError, match="no recipe for lesson '15'"):
+        recipes.for_lesson("15")
 
 
 def test_a_recipe_on_fewer_images_trains_on_the_first_ones_and_records_it():
-    scarce = recipes.LESSON_13_SCARCE_DCGAN
+    scarce = recipes.LESSON_14_SCARCE_DCGAN
     images = np.arange(9000 * 2 * 2 * 3, dtype=np.int64).reshape(9000, 2, 2, 3).astype(np.uint8)
     labels = np.arange(9000)
     x, y = scarce.training_data(images, labels)
-    assert len(x) == recipes.LESSON_13_SCARCE_IMAGES and np.array_equal(y, labels[: recipes.LESSON_13_SCARCE_IMAGES])
+    assert len(x) == recipes.LESSON_14_SCARCE_IMAGES and np.array_equal(y, labels[: recipes.LESSON_14_SCARCE_IMAGES])
     assert x.min() >= -1 and x.max() <= 1
-    assert len(recipes.LESSON_13_DCGAN.training_data(images)[0]) == 9000
+    assert len(recipes.LESSON_14_DCGAN.training_data(images)[0]) == 9000
     settings = scarce.checkpoint_settings()
     assert settings["n_images"] == 500 and settings["image_shape"] == [32, 32, 3]
-    assert "n_images" not in recipes.LESSON_13_DCGAN.checkpoint_settings()
+    assert "n_images" not in recipes.LESSON_14_DCGAN.checkpoint_settings()
     assert "image_shape" not in recipes.LESSON_05.checkpoint_settings()   # the grey lessons' manifests stay as they were
-    model = recipes.LESSON_13_CGAN.build()
+    model = recipes.LESSON_14_CGAN.build()
     assert model.generator.output_shape == (None, 32, 32, 3) and model.n_classes == 12 and model.ema_generator is not None

@@ -261,7 +261,7 @@ def test_preview_of_draws_fixed_samples_of_image_models_only():
     preview, value_range = training.preview_of(recipes.LESSON_07.build())
     assert value_range == (-1.0, 1.0) and np.asarray(preview()).shape == (16, 28, 28, 1)
     assert training.preview_of(recipes.LESSON_06_WGAN_GP.build()) == (None, None)   # points, not images
-    assert training.preview_of(recipes.LESSON_12_PIXEL.build()) == (None, None)     # 200 passes per sample
+    assert training.preview_of(recipes.LESSON_13_PIXEL.build()) == (None, None)     # 200 passes per sample
 
 
 def test_judge_claim_checks_only_runs_with_the_steps_it_was_measured_with(capsys):

@@ -182,7 +182,7 @@ def _diagnose_generator_input(got, noise, labels, n_classes) -> str | None:
                     f"the last class would change the generator's input size. Use depth n_classes = {n_classes}.")
         if extra == 10 and n_classes != 10:
             return (f"your one-hot vectors have 10 entries although n_classes = {n_classes}: use the n_classes argument, "
-                    "not 10 (lesson 13's model has 12 classes).")
+                    "not 10 (lesson 14's model has 12 classes).")
         return f"your one-hot vectors have {extra} entries; they need exactly n_classes = {n_classes}: tf.one_hot(labels, n_classes)."
     if got.shape == expected.shape and not np.allclose(got[:, :latent_dim], noise, atol=1e-6):
         return "the first latent_dim columns must be the noise itself, unchanged; the label's one-hot vector follows them."
@@ -218,10 +218,10 @@ def check_4(generator_input) -> bool:
     hint = _diagnose_generator_input(got, noise, labels, 10)
     if hint:
         return wrong(hint)
-    colours = np.array([11, 4, 0, 9, 11, 2])          # lesson 13's 12 shirt colours
+    colours = np.array([11, 4, 0, 9, 11, 2])          # lesson 14's 12 shirt colours
     got, error = _call_generator_input(generator_input, noise, colours, 12)
     if error is not None:
-        return wrong(f"with n_classes=12 (lesson 13's shirt colours), generator_input raised {type(error).__name__}: "
+        return wrong(f"with n_classes=12 (lesson 14's shirt colours), generator_input raised {type(error).__name__}: "
                      f"{str(error)[:200]}.")
     hint = _diagnose_generator_input(got, noise, colours, 12) if got is not None else "it returned None for n_classes=12."
     if hint:
