@@ -1,14 +1,14 @@
-"""Trials behind lesson 14's colour DCGAN recipe: one setting changed at a time, each trained for the same seconds.
+"""Trials behind lesson 18's colour DCGAN recipe: one setting changed at a time, each trained for the same seconds.
 
-Each trial builds lesson 05's DCGAN (``course_utils.recipes.LESSON_05``) at 32x32x3 with some settings changed, trains it
+Each trial builds lesson 07's DCGAN (``course_utils.recipes.LESSON_07``) at 32x32x3 with some settings changed, trains it
 on the 9,000 shipped Pixel Art characters for a wall-clock budget, and prints one JSON line: steps, the Fréchet distance
 of 2,000 samples to the 1,000 test characters through the colour judge's features, the real-vs-real floor (2,000
 training characters against the same test set), the copy check's median ratio, and the load average. The lesson's
-recipe (``recipes.LESSON_14_COLOUR_SETTINGS``) is the best of these trials; its plain comparison is lesson 05's settings
+recipe (``recipes.LESSON_18_COLOUR_SETTINGS``) is the best of these trials; its plain comparison is lesson 07's settings
 without DiffAugment and the weight average. Usage:
 
     python benchmarks/colour_dcgan_trials.py plain diff_augment=false ema_decay=null
-    python benchmarks/colour_dcgan_trials.py lesson14 diff_augment=true d_dropout=0.5 learning_rate=0.001 --seconds 120
+    python benchmarks/colour_dcgan_trials.py lesson18 diff_augment=true d_dropout=0.5 learning_rate=0.001 --seconds 120
 
 Settings are ``name=value`` with JSON values. One trial per call, so trials never share the two cores: run them one
 after another on an idle machine, and compare only within one session (the numbers move with the machine's load).
@@ -32,8 +32,8 @@ from course_utils import classifier, datasets, metrics, recipes, training  # noq
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("name", help="the trial's name, for its line")
-    parser.add_argument("settings", nargs="*", help="name=value (JSON) settings of lesson 05's DCGAN to change")
-    parser.add_argument("--seconds", type=float, default=recipes.LESSON_14_SECONDS)
+    parser.add_argument("settings", nargs="*", help="name=value (JSON) settings of lesson 07's DCGAN to change")
+    parser.add_argument("--seconds", type=float, default=recipes.LESSON_18_SECONDS)
     parser.add_argument("--seed", type=int, default=0, help="the weights' and the noise's seed (the trials used 0)")
     args = parser.parse_args(argv)
     settings = {}
@@ -44,7 +44,7 @@ def main(argv=None):
     judge, _ = classifier.load_avatar_judge("pixel_characters")
     train, test = datasets.to_minus_one_one(characters.x_train), datasets.to_minus_one_one(characters.x_test)
     keras.utils.set_random_seed(args.seed)
-    recipe = recipes.LESSON_05
+    recipe = recipes.LESSON_07
     model = recipe.build(settings, image_shape=recipes.AVATAR_SHAPE)
     budget = training.TimeBudget(args.seconds)
     recipe.train(model, train, budget=budget, show_progress=False)

@@ -1,11 +1,11 @@
-"""Benchmark: the course's DCGAN (lesson 05) against the TensorFlow DCGAN tutorial's configuration,
+"""Benchmark: the course's DCGAN (lesson 07) against the TensorFlow DCGAN tutorial's configuration,
 each trained for the same wall-clock budget on the same data, in the same run.
 
 The tutorial configuration (tensorflow.org/tutorials/generative/dcgan): generator Dense(7*7*256) ->
 Conv2DTranspose 128 (5x5, stride 1) -> 64 (5x5, stride 2) -> 1 (5x5, stride 2, tanh), batch norm and
 LeakyReLU; discriminator Conv2D 64 -> 128 (5x5, stride 2) with dropout 0.3; Adam(1e-4) for both; batch 256.
 
-Lesson 05's model is taken from its recipe (``course_utils.recipes.LESSON_05``: the same settings, builder, weight
+Lesson 07's model is taken from its recipe (``course_utils.recipes.LESSON_07``: the same settings, builder, weight
 average and training as the lesson), so the benchmark measures the model the lesson samples from.
 
 Prints, for each: training steps, images per second, and the course's quality score
@@ -68,7 +68,7 @@ def build_tutorial_model(settings, image_shape=(28, 28, 1)) -> gan.NonSaturating
 # Both trained the same way, by Recipe.train (a TimeBudget on shuffled batches of the recipe's batch size).
 TUTORIAL_RECIPE = recipes.Recipe(name="TF tutorial DCGAN", lesson="benchmark", settings=TUTORIAL,
                                  builder=build_tutorial_model, budget_seconds={}, checkpoint="")
-CONFIGURATIONS = {"lesson 05 DCGAN": recipes.LESSON_05, "TF tutorial DCGAN": TUTORIAL_RECIPE}
+CONFIGURATIONS = {"lesson 07 DCGAN": recipes.LESSON_07, "TF tutorial DCGAN": TUTORIAL_RECIPE}
 
 
 def main() -> None:
@@ -100,7 +100,7 @@ def main() -> None:
                          "frechet_distance": round(report["frechet_distance"], 2),
                          "classes_covered": report["classes_covered"], "confidence": round(report["confidence"], 3)}
         print(f"{name:>18}: " + ", ".join(f"{k} {v}" for k, v in results[name].items()), flush=True)
-    ours, theirs = results["lesson 05 DCGAN"], results["TF tutorial DCGAN"]
+    ours, theirs = results["lesson 07 DCGAN"], results["TF tutorial DCGAN"]
     print(f"Fréchet distance ratio (tutorial / ours): {theirs['frechet_distance'] / max(ours['frechet_distance'], 1e-9):.1f}x")
     if args.json:
         args.json.write_text(json.dumps({"dataset": args.dataset, "budget_seconds": args.seconds,

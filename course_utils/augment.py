@@ -1,4 +1,4 @@
-"""Differentiable augmentation for training GANs on little data: DiffAugment (Zhao et al. 2020), lesson 12.
+"""Differentiable augmentation for training GANs on little data: DiffAugment (Zhao et al. 2020), lesson 16.
 
 With few training images the discriminator memorises them, its verdicts stop carrying information, and
 the generator's samples get worse. Augmenting only the *real* images would teach the generator to draw

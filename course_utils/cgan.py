@@ -1,14 +1,14 @@
-"""A class-conditional GAN (lesson 07): the generator draws the class it is asked for.
+"""A class-conditional GAN (lesson 09): the generator draws the class it is asked for.
 
 Both networks receive the class label ``y`` as well as their usual input:
 
 * :func:`build_conditional_generator`: ``(z, y)`` -> image. The label is looked up in an ``Embedding`` (one learned
-  vector per class), concatenated with the noise, and the result goes through lesson 05's DCGAN generator body.
+  vector per class), concatenated with the noise, and the result goes through lesson 07's DCGAN generator body.
 * :func:`build_conditional_discriminator`: ``(x, y)`` -> one logit, a **projection discriminator** (Miyato & Koyama,
-  2018): ``logit = w . phi(x) + b + e_y . phi(x)``, where ``phi(x)`` are the convolutional features of lesson 05's
+  2018): ``logit = w . phi(x) + b + e_y . phi(x)``, where ``phi(x)`` are the convolutional features of lesson 07's
   discriminator and ``e_y`` a learned vector per class. The first two terms ask "does this look like a real image?",
   the last "does it look like *this class*?"; an image of the wrong class gets a low logit even if it is sharp.
-* :class:`ConditionalGAN`: lesson 05's non-saturating GAN with labels passed to both players (a
+* :class:`ConditionalGAN`: lesson 07's non-saturating GAN with labels passed to both players (a
   ``gan.TwoPlayerGAN``: it writes only how a batch carries its labels to the networks, and its losses).
 
 Images are in [-1, 1]; labels are integers in ``0 .. n_classes - 1``.
@@ -43,7 +43,7 @@ def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropou
                                     image_shape=IMAGE_SHAPE) -> keras.Model:
     """``[image, y ()]`` -> one logit, by projection: ``w . phi(x) + b + e_y . phi(x)``.
 
-    ``phi`` is lesson 05's discriminator body (stride-2 convolutions, 28 -> 14 -> 7 for 28x28 images, flattened);
+    ``phi`` is lesson 07's discriminator body (stride-2 convolutions, 28 -> 14 -> 7 for 28x28 images, flattened);
     ``e_y`` is the label's row of an ``Embedding`` as wide as ``phi(x)``.
     """
     image = keras.Input(image_shape, name="image")
@@ -61,19 +61,19 @@ def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropou
     return keras.Model([image, y], logit, name="conditional_discriminator")
 
 
-# The lesson-07 configuration: lesson 05's settings (gan.LESSON_05_SETTINGS), plus the number of classes and the
+# The lesson-07 configuration: lesson 07's settings (gan.LESSON_07_SETTINGS), plus the number of classes and the
 # size of the generator's class embedding.
-# Lesson 14's colour model turns on lesson 05's weight average and lesson 12's DiffAugment, which lesson 07 leaves off.
-LESSON_07_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g_width": 32, "d_width": 32,
+# Lesson 18's colour model turns on lesson 07's weight average and lesson 16's DiffAugment, which lesson 09 leaves off.
+LESSON_09_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g_width": 32, "d_width": 32,
                       "d_dropout": 0.2, "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
                       "ema_decay": None, "diff_augment": False}
 
 
-def build_lesson_07_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
+def build_lesson_09_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
     """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
-    ``"ema_decay"`` it keeps a weight average of its generator (lesson 05), with ``"diff_augment": True`` its
+    ``"ema_decay"`` it keeps a weight average of its generator (lesson 07), with ``"diff_augment": True`` its
     discriminator sees the images through ``augment.DiffAugment`` (``gan.diff_augmented``)."""
-    s = training.merge_settings(LESSON_07_SETTINGS, settings)
+    s = training.merge_settings(LESSON_09_SETTINGS, settings)
     generator = build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"],
                                             embedding_dim=s["embedding_dim"], image_shape=image_shape)
     discriminator = build_conditional_discriminator(s["n_classes"], width=s["d_width"], dropout=s["d_dropout"],
@@ -88,7 +88,7 @@ def build_lesson_07_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) 
 
 
 class ConditionalGAN(NonSaturatingGAN):
-    """Lesson 05's GAN with a label for every image: ``fit`` takes ``(images, labels)`` batches.
+    """Lesson 07's GAN with a label for every image: ``fit`` takes ``(images, labels)`` batches.
 
     The discriminator learns ``D(x | y)``: real pairs -> ``1 - label_smoothing``, generated pairs ``(G(z | y), y)``
     -> 0, where the generated images get the real batch's labels (so classes are drawn as often as in the data).

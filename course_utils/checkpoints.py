@@ -1,9 +1,9 @@
 """Pretrained checkpoints, so a workshop can skip the long training runs (issue 8).
 
-Every lesson whose full training takes more than about a minute on a 2-core CPU (04 to 11, 13 and 14) offers a choice in its
+Every lesson whose full training takes more than about a minute on a 2-core CPU (06 to 15, 17 and 18) offers a choice in its
 imports cell, ``TRAINING = checkpoints.train_or_load()``: ``"train"`` (the default) runs the lesson's own training;
-``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lesson 11 and
-lesson 13's VAE use the checkpoints of the lessons whose models they rebuild (05, 08, 09) rather than copies.
+``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lesson 14 and
+lesson 17's VAE use the checkpoints of the lessons whose models they rebuild (07, 10, 12) rather than copies.
 
 The checkpoints live in ``data/checkpoints/`` and are made by ``python data/make_checkpoints.py``, which trains
 each lesson's models with the lesson's full-mode settings and budgets and writes:
@@ -127,7 +127,7 @@ def check_settings(name: str, entry: dict, settings: dict) -> None:
 def load_weights_into(target: keras.Model, name: str, directory: str | Path | None = None,
                       settings: dict | None = None) -> dict:
     """Copy the weights of checkpoint ``name`` into ``target``, a freshly built model of the lesson (for example
-    ``model.decoder`` of ``vae.build_lesson_08_vae()``). With ``settings`` (a recipe's, ``course_utils.recipes``),
+    ``model.decoder`` of ``vae.build_lesson_10_vae()``). With ``settings`` (a recipe's, ``course_utils.recipes``),
     first check that the checkpoint was trained with exactly those (:func:`check_settings`). Returns the
     checkpoint's manifest entry (steps, seconds, history of the run that made it)."""
     entry = info(name, directory)

@@ -171,7 +171,7 @@ def make_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = Tru
     """A ``tf.data`` pipeline over already-scaled arrays: cache, shuffle, batch, prefetch.
 
     Yields ``images`` batches, or ``(images, labels)`` batches when labels are given. ``images`` are images
-    ``(N, H, W, C)`` or vectors ``(N, d)`` (lesson 06's points, lesson 13's latent codes).
+    ``(N, H, W, C)`` or vectors ``(N, d)`` (lesson 08's points, lesson 17's latent codes).
     """
     import tensorflow as tf
 
@@ -194,7 +194,7 @@ def make_dataset(images, labels=None, batch_size: int = 128, shuffle: bool = Tru
 
 def binarize(images, threshold: int = 128) -> np.ndarray:
     """uint8 images -> float32 {0, 1} with a channel axis: pixel >= threshold is 1 (the binarised MNIST of
-    lessons 01 and 08, where pixels are modelled as Bernoulli variables)."""
+    lessons 01 and 10, where pixels are modelled as Bernoulli variables)."""
     images = _check_images(images)
     if not 0 < threshold <= 255:
         raise ValueError(f"threshold must be in 1..255, got {threshold}.")
@@ -257,7 +257,7 @@ def shrink(images: np.ndarray, factor: int) -> np.ndarray:
     return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)
 
 
-# Pixel Art's 12 shirt colours, by name: lesson 14's conditional GAN is asked for one of them.
+# Pixel Art's 12 shirt colours, by name: lesson 18's conditional GAN is asked for one of them.
 PIXEL_CLOTHING_COLOUR_NAMES = {
     "5bc0de": "sky blue", "428bca": "blue", "03396c": "navy", "88d8b0": "mint", "44c585": "green", "00b159": "emerald",
     "ff6f69": "salmon", "d11141": "red", "ae0001": "dark red", "ffeead": "cream", "ffd969": "yellow", "ffc425": "gold",
@@ -266,7 +266,7 @@ PIXEL_CLOTHING_COLOUR_NAMES = {
 
 def load_image_folder(folder: str | Path, size: int = 64, limit: int | None = None) -> np.ndarray:
     """Your own photos (JPEG, PNG, ...) from ``folder`` and its subfolders as uint8 RGB ``(N, size, size, 3)``, each
-    cropped to a square at its centre and resized: lesson 14's optional path to real faces (CelebA's
+    cropped to a square at its centre and resized: lesson 18's optional path to real faces (CelebA's
     ``img_align_celeba`` folder, or any folder of face photos). Nothing is downloaded; a clear error when the folder
     is missing or holds no images. ``limit`` keeps the first ``limit`` images (sorted by path, so the same ones)."""
     folder = Path(folder).expanduser()

@@ -1,4 +1,4 @@
-"""A compact denoising diffusion model (DDPM, Ho, Jain and Abbeel 2020) for 28x28 images or vectors (lesson 13).
+"""A compact denoising diffusion model (DDPM, Ho, Jain and Abbeel 2020) for 28x28 images or vectors (lesson 17).
 
 * :class:`NoiseSchedule`: the variances beta_1..beta_T of the forward (noising) process and the products
   ``alpha_bar_t = prod_{s<=t} (1 - beta_s)``; :meth:`NoiseSchedule.linear` (Ho et al.) and
@@ -400,19 +400,19 @@ def ddim_sample(denoiser: keras.Model, n: int, schedule: NoiseSchedule, steps: i
 
 
 # --------------------------------------------------------------------------------------------------------
-# The configurations lesson 13 trains (its recipes are ``recipes.LESSON_13_PIXEL`` and ``recipes.LESSON_13_LATENT``)
+# The configurations lesson 17 trains (its recipes are ``recipes.LESSON_17_PIXEL`` and ``recipes.LESSON_17_LATENT``)
 # --------------------------------------------------------------------------------------------------------
 # In pixel space: the small U-Net, T = 200 linear steps, a weight average of decay 0.995 (short runs), Adam 2e-3;
-# ``log_every`` steps make one logged "epoch" of the endless data stream. On the codes of lesson 08's VAE: the
+# ``log_every`` steps make one logged "epoch" of the endless data stream. On the codes of lesson 10's VAE: the
 # residual MLP, batches of 256 codes.
-LESSON_13_PIXEL_SETTINGS = {"T": 200, "widths": (32, 64), "ema_decay": 0.995, "learning_rate": 2e-3, "batch_size": 64,
+LESSON_17_PIXEL_SETTINGS = {"T": 200, "widths": (32, 64), "ema_decay": 0.995, "learning_rate": 2e-3, "batch_size": 64,
                             "log_every": 25}
-LESSON_13_LATENT_SETTINGS = {"T": 200, "code_dim": 16, "width": 128, "ema_decay": 0.999, "learning_rate": 2e-3,
-                             "batch_size": 256, "log_every": 200, "vae": "lesson08_vae"}
+LESSON_17_LATENT_SETTINGS = {"T": 200, "code_dim": 16, "width": 128, "ema_decay": 0.999, "learning_rate": 2e-3,
+                             "batch_size": 256, "log_every": 200, "vae": "lesson10_vae"}
 
 
 def standardised_codes(vae_model, images) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The data of latent diffusion (lesson 13): the VAE encoder's means ``mu_phi(x)`` of ``images`` (in [0, 1]),
+    """The data of latent diffusion (lesson 17): the VAE encoder's means ``mu_phi(x)`` of ``images`` (in [0, 1]),
     standardised per coordinate to mean 0 and variance 1 like the noise they are diffused into. Returns the codes
     ``(N, latent_dim)`` and the ``centre`` and ``scale`` that map a generated code back: ``code * scale + centre``."""
     means, _ = vae_model.encode(images)
@@ -420,18 +420,18 @@ def standardised_codes(vae_model, images) -> tuple[np.ndarray, np.ndarray, np.nd
     return ((means - centre) / scale).astype(np.float32), centre, scale
 
 
-def build_lesson_13_pixel_diffusion(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> DiffusionModel:
-    """Lesson 13's diffusion model in pixel space, compiled."""
-    s = training.merge_settings(LESSON_13_PIXEL_SETTINGS, settings)
+def build_lesson_17_pixel_diffusion(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> DiffusionModel:
+    """Lesson 17's diffusion model in pixel space, compiled."""
+    s = training.merge_settings(LESSON_17_PIXEL_SETTINGS, settings)
     model = DiffusionModel(build_denoiser(widths=s["widths"], image_shape=image_shape), NoiseSchedule.linear(s["T"]),
                            ema_decay=s["ema_decay"])
     model.compile(optimizer=keras.optimizers.Adam(s["learning_rate"]))
     return model
 
 
-def build_lesson_13_latent_diffusion(settings: dict | None = None, image_shape=None) -> DiffusionModel:
-    """Lesson 13's diffusion model for the standardised codes of lesson 08's VAE, compiled."""
-    s = training.merge_settings(LESSON_13_LATENT_SETTINGS, settings)
+def build_lesson_17_latent_diffusion(settings: dict | None = None, image_shape=None) -> DiffusionModel:
+    """Lesson 17's diffusion model for the standardised codes of lesson 10's VAE, compiled."""
+    s = training.merge_settings(LESSON_17_LATENT_SETTINGS, settings)
     model = DiffusionModel(build_mlp_denoiser(s["code_dim"], width=s["width"]), NoiseSchedule.linear(s["T"]),
                            ema_decay=s["ema_decay"])
     model.compile(optimizer=keras.optimizers.Adam(s["learning_rate"]))

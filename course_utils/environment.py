@@ -32,7 +32,7 @@ CPU_FEATURES = {"avx2": "AVX2", "avx512f": "AVX-512", "avx512_bf16": "AVX512-BF1
 def cpu_features(cpuinfo: str | None = None) -> dict | None:
     """Which of the instruction sets that matter for training speed this CPU has (``CPU_FEATURES``: AVX2, AVX-512 and
     the two with native bfloat16 arithmetic), read from Linux's ``/proc/cpuinfo`` (or the text ``cpuinfo``);
-    ``None`` where that cannot be read (macOS, Windows). Lesson 12 uses it instead of assuming what the CPU has."""
+    ``None`` where that cannot be read (macOS, Windows). Lesson 16 uses it instead of assuming what the CPU has."""
     if cpuinfo is None:
         try:
             cpuinfo = open("/proc/cpuinfo").read()

@@ -1,12 +1,12 @@
-"""GAN models shared by lessons 04-07 and 10-12.
+"""GAN models shared by lessons 06-09 and 13-16.
 
 * The overview's Keras skeleton, completed with its own names and signatures: :func:`build_generator`,
-  :func:`build_discriminator`, :func:`build_gan`, :func:`train_gan` (lesson 04, a fully-connected GAN).
+  :func:`build_discriminator`, :func:`build_gan`, :func:`train_gan` (lesson 06, a fully-connected GAN).
 * The GAN family, the idiomatic Keras 3 form: :class:`TwoPlayerGAN`, a ``keras.Model`` subclass that owns the two
   networks, the metric trackers, the weight average, the seeded noise, ``train_step`` and ``generate``; each GAN of
-  the course derives from it and writes only its losses: :class:`NonSaturatingGAN` (lessons 05, 06, 10-12),
-  ``cgan.ConditionalGAN`` (lesson 07) and ``wgan.WGANGP`` (lesson 06).
-* The convolutional networks of lesson 05 (DCGAN), :func:`build_dcgan_generator` and
+  the course derives from it and writes only its losses: :class:`NonSaturatingGAN` (lessons 07, 08, 13-16),
+  ``cgan.ConditionalGAN`` (lesson 09) and ``wgan.WGANGP`` (lesson 08).
+* The convolutional networks of lesson 07 (DCGAN), :func:`build_dcgan_generator` and
   :func:`build_dcgan_discriminator`, for any image shape: 28x28 grey, 32x32 or 64x64 colour.
 
 Images are in [-1, 1] (``datasets.to_minus_one_one``); generators end in ``tanh``.
@@ -27,7 +27,7 @@ IMAGE_SHAPE = (28, 28, 1)   # the default: MNIST and Fashion-MNIST
 
 
 # --------------------------------------------------------------------------------------------------------
-# Lesson 04: the overview's skeleton, completed (a fully-connected GAN)
+# Lesson 06: the overview's skeleton, completed (a fully-connected GAN)
 # --------------------------------------------------------------------------------------------------------
 def build_generator(latent_dim: int = 64, image_shape=IMAGE_SHAPE) -> keras.Model:
     """Noise z (latent_dim,) -> image (28, 28, 1) in [-1, 1], through fully-connected layers."""
@@ -106,21 +106,21 @@ def train_gan(generator, discriminator, gan, dataset, epochs, batch_size, *, see
 
 
 class SkeletonGAN(NamedTuple):
-    """Lesson 04's three models as the overview's skeleton makes them: ``build_gan`` joins the first two."""
+    """Lesson 06's three models as the overview's skeleton makes them: ``build_gan`` joins the first two."""
 
     generator: keras.Model
     discriminator: keras.Model
     gan: keras.Model
 
 
-# The lesson-04 configuration (its recipe is ``recipes.LESSON_04``; the failing run of its section 8 changes the
-# learning rates and trains a third of the epochs, ``recipes.LESSON_04_DISCRIMINATOR_WINS``).
-LESSON_04_SETTINGS = {"latent_dim": 64, "batch_size": 64, "epochs": 30, "d_learning_rate": 2e-4, "g_learning_rate": 2e-4}
+# The lesson-04 configuration (its recipe is ``recipes.LESSON_06``; the failing run of its section 8 changes the
+# learning rates and trains a third of the epochs, ``recipes.LESSON_06_DISCRIMINATOR_WINS``).
+LESSON_06_SETTINGS = {"latent_dim": 64, "batch_size": 64, "epochs": 30, "d_learning_rate": 2e-4, "g_learning_rate": 2e-4}
 
 
-def build_lesson_04_gan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> SkeletonGAN:
+def build_lesson_06_gan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> SkeletonGAN:
     """The lesson-04 fully-connected GAN: the skeleton's generator, discriminator and combined model."""
-    s = training.merge_settings(LESSON_04_SETTINGS, settings)
+    s = training.merge_settings(LESSON_06_SETTINGS, settings)
     generator = build_generator(s["latent_dim"], image_shape=image_shape)
     discriminator = build_discriminator(s["d_learning_rate"], image_shape=image_shape)
     return SkeletonGAN(generator, discriminator, build_gan(generator, discriminator, s["g_learning_rate"]))
@@ -133,7 +133,7 @@ def upsampling_plan(image_shape) -> tuple[tuple[int, int], int]:
     """``((start_height, start_width), k)``: a DCGAN generator starts from a small map and doubles it ``k`` times.
 
     ``k`` is the most doublings (at most 4) that lead exactly to the image from a map at least 4 pixels high and
-    wide: 28 = 7 * 2^2 (k = 2, lesson 05), 32 = 4 * 2^3 (k = 3), 64 = 4 * 2^4 (k = 4). The discriminator mirrors it.
+    wide: 28 = 7 * 2^2 (k = 2, lesson 07), 32 = 4 * 2^3 (k = 3), 64 = 4 * 2^4 (k = 4). The discriminator mirrors it.
     """
     height, width, _ = check_image_shape(image_shape)
     k = 4
@@ -145,12 +145,12 @@ def upsampling_plan(image_shape) -> tuple[tuple[int, int], int]:
 
 
 # --------------------------------------------------------------------------------------------------------
-# Lesson 05: DCGAN networks
+# Lesson 07: DCGAN networks
 # --------------------------------------------------------------------------------------------------------
 def build_dcgan_generator(latent_dim: int = 64, width: int = 32, image_shape=IMAGE_SHAPE) -> keras.Model:
     """z -> Dense to a small map -> stride-2 transposed convolutions that double it -> tanh image of ``image_shape``.
 
-    For 28x28 (lesson 05): a 7x7 map with ``2 * width`` channels, then 14x14 with ``width``, then the image. Larger
+    For 28x28 (lesson 07): a 7x7 map with ``2 * width`` channels, then 14x14 with ``width``, then the image. Larger
     images take more doublings (:func:`upsampling_plan`), each halving the channels: 32x32 starts at 4x4 with
     ``4 * width`` channels, 64x64 at 4x4 with ``8 * width``.
     """
@@ -171,7 +171,7 @@ def build_dcgan_generator(latent_dim: int = 64, width: int = 32, image_shape=IMA
 
 
 def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2, image_shape=IMAGE_SHAPE) -> keras.Model:
-    """image -> stride-2 convolutions that halve it (28 -> 14 -> 7 for lesson 05) -> one logit (no sigmoid: the loss
+    """image -> stride-2 convolutions that halve it (28 -> 14 -> 7 for lesson 07) -> one logit (no sigmoid: the loss
     takes logits). The mirror of :func:`build_dcgan_generator`: ``width``, ``2 * width``, ... channels."""
     _, k = upsampling_plan(image_shape)
     model = keras.Sequential([keras.Input(check_image_shape(image_shape))], name="dcgan_discriminator")
@@ -184,19 +184,19 @@ def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2, image_shape
     return model
 
 
-# The configuration lesson 05 teaches and the benchmark measures (one place, so they cannot drift apart).
-LESSON_05_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout": 0.2,
+# The configuration lesson 07 teaches and the benchmark measures (one place, so they cannot drift apart).
+LESSON_07_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout": 0.2,
                       "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
                       "ema_decay": 0.999, "diff_augment": False}
 
 
-def build_lesson_05_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
+def build_lesson_07_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
     """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
-    ``"diff_augment": True`` its discriminator sees every image through ``augment.DiffAugment`` (lesson 12)."""
-    s = training.merge_settings(LESSON_05_SETTINGS, settings)
+    ``"diff_augment": True`` its discriminator sees every image through ``augment.DiffAugment`` (lesson 16)."""
+    s = training.merge_settings(LESSON_07_SETTINGS, settings)
     generator = build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape)   # built first:
     discriminator = build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape)  # seeded init
-    if s["diff_augment"]:   # lesson 12: every image the discriminator sees in training, real or generated, is augmented
+    if s["diff_augment"]:   # lesson 16: every image the discriminator sees in training, real or generated, is augmented
         discriminator = diff_augmented(discriminator, image_shape)
     model = NonSaturatingGAN(generator, discriminator, ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
@@ -206,7 +206,7 @@ def build_lesson_05_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE)
 
 
 def diff_augmented(discriminator: keras.Model, image_shape=IMAGE_SHAPE) -> keras.Model:
-    """``discriminator`` behind ``augment.DiffAugment`` (lesson 12): in training, every image it judges, real or
+    """``discriminator`` behind ``augment.DiffAugment`` (lesson 16): in training, every image it judges, real or
     generated, is first shifted and cut out (the same differentiable operations for both, so the generator's
     gradients pass through them); in inference the images pass unchanged. A conditional discriminator
     (``[image, label]`` inputs, ``cgan.build_conditional_discriminator``) gets only its image augmented."""
@@ -341,8 +341,8 @@ class NonSaturatingGAN(TwoPlayerGAN):
 
     The discriminator minimises the binary cross-entropy of real images against the target ``1 - label_smoothing``
     and of generated images against 0; the generator minimises the non-saturating loss ``-log D(G(z))``.
-    ``fit`` reports ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake`` (the mean of D's output on each). Lesson 05's
-    DCGAN is this trainer with convolutional networks (:func:`build_lesson_05_dcgan`); lesson 06 uses it for points.
+    ``fit`` reports ``d_loss``, ``g_loss`` and ``d_real`` / ``d_fake`` (the mean of D's output on each). Lesson 07's
+    DCGAN is this trainer with convolutional networks (:func:`build_lesson_07_dcgan`); lesson 08 uses it for points.
     """
 
     METRICS = ("d_loss", "g_loss", "d_real", "d_fake")

@@ -1,14 +1,14 @@
-"""Measuring generators (lesson 10 derives these; lessons 05-09 and the benchmark use them).
+"""Measuring generators (lesson 13 derives these; lessons 07-12 and the benchmark use them).
 
 * Quality and variety in one number: :func:`frechet_distance` (the FID formula), with its dependence on the
   sample size measured by :func:`frechet_distance_by_size` and removed by :func:`frechet_distance_extrapolated`.
 * Quality and variety apart: :func:`precision_recall` (k-nearest-neighbour manifolds, Kynkäänniemi et al. 2019).
 * Classes: :func:`class_coverage` (spread over classes, confidence), :func:`conditional_accuracy`.
 * Memorisation: :func:`copy_check` (nearest training image of each sample, against unseen real images).
-* The course's quality score of generated images in one call: :func:`quality_report` (lessons 05, 07, 08, benchmark).
-* Likelihood: :func:`importance_weighted_log_likelihood` (a VAE's ``log p(x)`` bound, lesson 08).
-* Restoration: :func:`psnr` and :func:`ssim` against the original (lesson 11).
-* The 2-D ring of lesson 06: :func:`modes_covered`.
+* The course's quality score of generated images in one call: :func:`quality_report` (lessons 07, 09, 10, benchmark).
+* Likelihood: :func:`importance_weighted_log_likelihood` (a VAE's ``log p(x)`` bound, lesson 10).
+* Restoration: :func:`psnr` and :func:`ssim` against the original (lesson 14).
+* The 2-D ring of lesson 08: :func:`modes_covered`.
 
 All functions take NumPy arrays. Features come from the course's own domain classifier
 (:mod:`course_utils.classifier`), standing in for the Inception network of the FID, which would need a
@@ -343,7 +343,7 @@ def ssim(original, restored) -> np.ndarray:
     return tf.image.ssim(original, restored, max_val=1.0).numpy()
 
 
-# ---------------------------------------------------------------------------------------- the ring of lesson 06
+# ---------------------------------------------------------------------------------------- the ring of lesson 08
 class Coverage(NamedTuple):
     """What :func:`modes_covered` returns (a tuple: ``covered, high_quality = modes_covered(x)``)."""
     covered: int         # modes holding at least min_share of the samples (counting high-quality samples only)

@@ -7,13 +7,13 @@ recipe, so they cannot drift apart; the lesson still shows the code it teaches (
 ``train_step``). Loading a checkpoint compares the recipe's settings with those the checkpoint was trained with: a
 changed setting is refused, named, instead of loading weights that belong to another model.
 
-The settings and builders themselves live with their models (``gan.LESSON_05_SETTINGS`` and
-``gan.build_lesson_05_dcgan``, ...); a recipe joins them to data, budget and checkpoints. :data:`RECIPES` lists
+The settings and builders themselves live with their models (``gan.LESSON_07_SETTINGS`` and
+``gan.build_lesson_07_dcgan``, ...); a recipe joins them to data, budget and checkpoints. :data:`RECIPES` lists
 them all by checkpoint prefix; :func:`for_lesson` gives a lesson's.
 
->>> model = LESSON_05.build()                      # the lesson-05 DCGAN, compiled
->>> budget, history = LESSON_05.train(model, images, budget=training.lesson_budget(270, quick_steps=100))
->>> model, entry = LESSON_05.load("mnist")         # the same model with the shipped weights (settings checked)
+>>> model = LESSON_07.build()                      # the lesson-05 DCGAN, compiled
+>>> budget, history = LESSON_07.train(model, images, budget=training.lesson_budget(270, quick_steps=100))
+>>> model, entry = LESSON_07.load("mnist")         # the same model with the shipped weights (settings checked)
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ class Recipe:
     """One trained model of the course.
 
     * ``settings``: every choice that makes the model and its training (the builder's settings).
-    * ``builder(settings, image_shape) -> model``: the compiled model (for lesson 04, ``gan.SkeletonGAN``).
+    * ``builder(settings, image_shape) -> model``: the compiled model (for lesson 06, ``gan.SkeletonGAN``).
     * ``budget_seconds``: the full-mode training seconds per dataset (``None`` for a recipe that trains for
       ``settings["epochs"]`` epochs).
     * ``checkpoint``: the shipped checkpoints' names, with ``{dataset}`` and ``{network}`` filled in, one per
@@ -40,9 +40,9 @@ class Recipe:
       a GAN's weight-averaged generator).
     * ``scale``: uint8 images -> what the model trains on (``[-1, 1]`` for the GANs and diffusion, ``[0, 1]`` for
       the VAEs); ``conditional``: the model trains on ``(images, labels)``.
-    * ``trainer``: how a recipe that is not trained by ``fit`` trains (lesson 04's loop); ``None`` for ``fit``.
-    * ``image_shape``: the images it makes (28x28 grey for lessons 04-13, 32x32 colour for lesson 14).
-    * ``n_images``: it trains on the first ``n_images`` training images only (lesson 14's scarce-data GAN); ``None``:
+    * ``trainer``: how a recipe that is not trained by ``fit`` trains (lesson 06's loop); ``None`` for ``fit``.
+    * ``image_shape``: the images it makes (28x28 grey for lessons 06-17, 32x32 colour for lesson 18).
+    * ``n_images``: it trains on the first ``n_images`` training images only (lesson 18's scarce-data GAN); ``None``:
       on all of them. :meth:`training_data` applies it.
     """
 
@@ -63,7 +63,7 @@ class Recipe:
     # ------------------------------------------------------------------ the model
     def build(self, settings: Mapping[str, Any] | None = None, image_shape=None):
         """The compiled model with the recipe's settings (``settings`` overrides some, for an experiment), for the
-        recipe's ``image_shape`` (28x28 grey, or 32x32 colour for lesson 14) or another one."""
+        recipe's ``image_shape`` (28x28 grey, or 32x32 colour for lesson 18) or another one."""
         return self.builder(training.merge_settings(dict(self.settings), dict(settings or {})),
                             image_shape=image_shape or self.image_shape)
 
@@ -71,8 +71,8 @@ class Recipe:
                 settings: Mapping[str, Any] | None = None, lesson: str | None = None, image_shape=None,
                 n_images: int | None = None) -> "Recipe":
         """The same model trained again elsewhere, with other settings, budget, checkpoint names, image shape or
-        number of training images (lesson 09's beta-VAEs, lesson 10's seven generators, lesson 14's colour models);
-        ``checkpoint=None`` for one that ships none (lesson 11's small conditional VAE)."""
+        number of training images (lesson 12's beta-VAEs, lesson 13's seven generators, lesson 18's colour models);
+        ``checkpoint=None`` for one that ships none (lesson 14's small conditional VAE)."""
         return dataclasses.replace(self, name=name, checkpoint=checkpoint, lesson=lesson or self.lesson,
                                    budget_seconds=dict(budget_seconds or self.budget_seconds),
                                    settings=training.merge_settings(dict(self.settings), dict(settings or {})),
@@ -173,81 +173,81 @@ class Recipe:
         return model, self.load_into(model, dataset, directory)
 
 
-# ---------------------------------------------------------------------------------------------- lesson 04
+# ---------------------------------------------------------------------------------------------- lesson 06
 def _train_skeleton_gan(recipe, model, images, labels=None, epochs=None, budget=None, callbacks=()):
-    """Lesson 04's recipe trains with the overview's loop, ``gan.train_gan``, for ``settings["epochs"]`` epochs."""
+    """Lesson 06's recipe trains with the overview's loop, ``gan.train_gan``, for ``settings["epochs"]`` epochs."""
     if budget is not None:
-        raise ValueError("lesson 04's GAN trains for a number of epochs (the overview's train_gan), not a time budget.")
+        raise ValueError("lesson 06's GAN trains for a number of epochs (the overview's train_gan), not a time budget.")
     return gan.train_gan(model.generator, model.discriminator, model.gan, images, epochs, recipe.settings["batch_size"])
 
 
-LESSON_04 = Recipe(
-    name="lesson 04 fully-connected GAN", lesson="04", settings=gan.LESSON_04_SETTINGS, builder=gan.build_lesson_04_gan,
-    budget_seconds={"mnist": None}, checkpoint="lesson04_{network}", trainer=_train_skeleton_gan)
-LESSON_04_DISCRIMINATOR_WINS = LESSON_04.variant(   # section 8: the discriminator 10x faster, the generator 10x slower
-    "lesson 04 GAN whose discriminator wins", "lesson04_bad_{network}",
+LESSON_06 = Recipe(
+    name="lesson 06 fully-connected GAN", lesson="06", settings=gan.LESSON_06_SETTINGS, builder=gan.build_lesson_06_gan,
+    budget_seconds={"mnist": None}, checkpoint="lesson06_{network}", trainer=_train_skeleton_gan)
+LESSON_06_DISCRIMINATOR_WINS = LESSON_06.variant(   # section 8: the discriminator 10x faster, the generator 10x slower
+    "lesson 06 GAN whose discriminator wins", "lesson06_bad_{network}",
     settings={"epochs": 10, "d_learning_rate": 2e-3, "g_learning_rate": 2e-5})
 
-# ---------------------------------------------------------------------------------------------- lessons 05 and 07
-LESSON_05 = Recipe(
-    name="lesson 05 DCGAN", lesson="05", settings=gan.LESSON_05_SETTINGS, builder=gan.build_lesson_05_dcgan,
-    budget_seconds={"mnist": 270, "fashion_mnist": 180}, checkpoint="lesson05_{dataset}_{network}",
+# ---------------------------------------------------------------------------------------------- lessons 07 and 09
+LESSON_07 = Recipe(
+    name="lesson 07 DCGAN", lesson="07", settings=gan.LESSON_07_SETTINGS, builder=gan.build_lesson_07_dcgan,
+    budget_seconds={"mnist": 270, "fashion_mnist": 180}, checkpoint="lesson07_{dataset}_{network}",
     networks={"generator": "sampler"})
 
-LESSON_07 = Recipe(
-    name="lesson 07 conditional GAN", lesson="07", settings=cgan.LESSON_07_SETTINGS, builder=cgan.build_lesson_07_cgan,
-    budget_seconds={"mnist": 165, "fashion_mnist": 165}, checkpoint="lesson07_{dataset}_{network}", conditional=True)
+LESSON_09 = Recipe(
+    name="lesson 09 conditional GAN", lesson="09", settings=cgan.LESSON_09_SETTINGS, builder=cgan.build_lesson_09_cgan,
+    budget_seconds={"mnist": 165, "fashion_mnist": 165}, checkpoint="lesson09_{dataset}_{network}", conditional=True)
 
-# ---------------------------------------------------------------------------------------------- lesson 06
-LESSON_06_PLAIN_GAN = Recipe(
-    name="lesson 06 plain GAN", lesson="06", settings=wgan.LESSON_06_GAN_SETTINGS, builder=wgan.build_lesson_06_gan,
-    budget_seconds={"ring_of_gaussians": None}, checkpoint="lesson06_plain_gan_{network}", scale=np.asarray)
-LESSON_06_SN_GAN = LESSON_06_PLAIN_GAN.variant("lesson 06 SN-GAN", "lesson06_sn_gan_{network}",
+# ---------------------------------------------------------------------------------------------- lesson 08
+LESSON_08_PLAIN_GAN = Recipe(
+    name="lesson 08 plain GAN", lesson="08", settings=wgan.LESSON_08_GAN_SETTINGS, builder=wgan.build_lesson_08_gan,
+    budget_seconds={"ring_of_gaussians": None}, checkpoint="lesson08_plain_gan_{network}", scale=np.asarray)
+LESSON_08_SN_GAN = LESSON_08_PLAIN_GAN.variant("lesson 08 SN-GAN", "lesson08_sn_gan_{network}",
                                                settings={"spectral_norm": True})
-LESSON_06_WGAN_GP = dataclasses.replace(
-    LESSON_06_PLAIN_GAN, name="lesson 06 WGAN-GP", settings=wgan.LESSON_06_WGAN_GP_SETTINGS,
-    builder=wgan.build_lesson_06_wgan_gp, checkpoint="lesson06_wgan_gp_{network}")
+LESSON_08_WGAN_GP = dataclasses.replace(
+    LESSON_08_PLAIN_GAN, name="lesson 08 WGAN-GP", settings=wgan.LESSON_08_WGAN_GP_SETTINGS,
+    builder=wgan.build_lesson_08_wgan_gp, checkpoint="lesson08_wgan_gp_{network}")
 
-# ---------------------------------------------------------------------------------------------- lessons 08 and 09
+# ---------------------------------------------------------------------------------------------- lessons 10, 11 and 12
 _VAE_NETWORKS = {"encoder": "encoder", "decoder": "decoder"}
-LESSON_08 = Recipe(
-    name="lesson 08 VAE", lesson="08", settings=vae.LESSON_08_SETTINGS, builder=vae.build_lesson_08_vae,
-    budget_seconds={"mnist": 240}, checkpoint="lesson08_vae_{network}", networks=_VAE_NETWORKS,
+LESSON_10 = Recipe(
+    name="lesson 10 VAE", lesson="10", settings=vae.LESSON_10_SETTINGS, builder=vae.build_lesson_10_vae,
+    budget_seconds={"mnist": 240}, checkpoint="lesson10_vae_{network}", networks=_VAE_NETWORKS,
     scale=datasets.to_zero_one)
-LESSON_08_2D = LESSON_08.variant("lesson 08 VAE with a 2-D code", "lesson08_vae_2d_{network}", {"mnist": 60},
-                                 settings={"latent_dim": 2})
-LESSON_08_FASHION = LESSON_08.variant("lesson 08 Fashion-MNIST VAE", "lesson08_fashion_vae_{network}",
-                                      {"fashion_mnist": 75}, settings={"dynamic_binarization": False})
+LESSON_11_2D = LESSON_10.variant("lesson 11 VAE with a 2-D code", "lesson11_vae_2d_{network}", {"mnist": 60},
+                                 settings={"latent_dim": 2}, lesson="11")
+LESSON_11_FASHION = LESSON_10.variant("lesson 11 Fashion-MNIST VAE", "lesson11_fashion_vae_{network}",
+                                      {"fashion_mnist": 75}, settings={"dynamic_binarization": False}, lesson="11")
 
-LESSON_09_BETAS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
-
-
-def lesson_09_beta_vae(beta: float) -> Recipe:
-    """Lesson 09's beta-VAE for one beta: lesson 08's VAE, 35 s, checkpoints ``lesson09_beta_<beta>_...``."""
-    return LESSON_08.variant(f"lesson 09 beta-VAE, beta = {beta:g}", f"lesson09_beta_{beta:g}_{{network}}", {"mnist": 35},
-                             settings={"beta": float(beta)}, lesson="09")
+LESSON_12_BETAS = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 
 
-LESSON_09_CVAE = Recipe(
-    name="lesson 09 conditional VAE", lesson="09", settings=vae.LESSON_09_SETTINGS, builder=vae.build_lesson_09_cvae,
-    budget_seconds={"mnist": 100}, checkpoint="lesson09_cvae_{network}", networks=_VAE_NETWORKS,
+def lesson_12_beta_vae(beta: float) -> Recipe:
+    """Lesson 12's beta-VAE for one beta: lesson 10's VAE, 35 s, checkpoints ``lesson12_beta_<beta>_...``."""
+    return LESSON_10.variant(f"lesson 12 beta-VAE, beta = {beta:g}", f"lesson12_beta_{beta:g}_{{network}}", {"mnist": 35},
+                             settings={"beta": float(beta)}, lesson="12")
+
+
+LESSON_12_CVAE = Recipe(
+    name="lesson 12 conditional VAE", lesson="12", settings=vae.LESSON_12_SETTINGS, builder=vae.build_lesson_12_cvae,
+    budget_seconds={"mnist": 100}, checkpoint="lesson12_cvae_{network}", networks=_VAE_NETWORKS,
     scale=datasets.to_zero_one, conditional=True)
-LESSON_09_CGAN = LESSON_07.variant("lesson 09 conditional GAN (lesson 07's, as long as the conditional VAE)",
-                                   "lesson09_cgan_{network}", {"mnist": 100}, lesson="09")
+LESSON_12_CGAN = LESSON_09.variant("lesson 12 conditional GAN (lesson 09's, as long as the conditional VAE)",
+                                   "lesson12_cgan_{network}", {"mnist": 100}, lesson="12")
 
-# ---------------------------------------------------------------------------------------------- lesson 10
-LESSON_10_SECONDS = 45   # the same wall-clock budget for each of the seven generators
+# ---------------------------------------------------------------------------------------------- lesson 13
+LESSON_13_SECONDS = 45   # the same wall-clock budget for each of the seven generators
 
 
-def _for_lesson_10(recipe: Recipe, prefix: str, settings=None) -> Recipe:
-    return recipe.variant(f"lesson 10 {recipe.name.split(' ', 2)[-1]}", f"lesson10_{prefix}_{{network}}",
-                          {"mnist": LESSON_10_SECONDS}, settings=settings, lesson="10")
+def _for_lesson_13(recipe: Recipe, prefix: str, settings=None) -> Recipe:
+    return recipe.variant(f"lesson 13 {recipe.name.split(' ', 2)[-1]}", f"lesson13_{prefix}_{{network}}",
+                          {"mnist": LESSON_13_SECONDS}, settings=settings, lesson="13")
 
 
 def _train_fully_connected_gan_for_budget(recipe, model, images, labels=None, epochs=None, budget=None, callbacks=()):
-    """Lesson 04's loop for a time budget: ``gan.train_gan`` on random slices of 10 batches until ``budget`` is spent."""
+    """Lesson 06's loop for a time budget: ``gan.train_gan`` on random slices of 10 batches until ``budget`` is spent."""
     if budget is None:
-        raise ValueError("lesson 10's fully-connected GAN trains for a budget: give training.lesson_budget(...).")
+        raise ValueError("lesson 13's fully-connected GAN trains for a budget: give training.lesson_budget(...).")
     batch_size, pick = recipe.settings["batch_size"], np.random.default_rng(recipe.shuffle_seed)
     slice_size = min(len(images), 10 * batch_size)
     done, history = False, {"d_loss": [], "d_acc": [], "g_loss": []}
@@ -265,69 +265,69 @@ def _train_fully_connected_gan_for_budget(recipe, model, images, labels=None, ep
     return history
 
 
-LESSON_10_MLP_GAN = dataclasses.replace(   # lesson 04's GAN, for a budget instead of its 30 epochs
-    _for_lesson_10(LESSON_04, "mlp_gan"), name="lesson 10 fully-connected GAN",
-    settings={key: value for key, value in LESSON_04.settings.items() if key != "epochs"},
+LESSON_13_MLP_GAN = dataclasses.replace(   # lesson 06's GAN, for a budget instead of its 30 epochs
+    _for_lesson_13(LESSON_06, "mlp_gan"), name="lesson 13 fully-connected GAN",
+    settings={key: value for key, value in LESSON_06.settings.items() if key != "epochs"},
     trainer=_train_fully_connected_gan_for_budget)
-LESSON_10_DCGAN = _for_lesson_10(LESSON_05, "dcgan")
-LESSON_10_WGAN_GP = Recipe(
-    name="lesson 10 WGAN-GP", lesson="10", settings=wgan.LESSON_10_WGAN_GP_SETTINGS, builder=wgan.build_lesson_10_wgan_gp,
-    budget_seconds={"mnist": LESSON_10_SECONDS}, checkpoint="lesson10_wgan_gp_{network}")
-LESSON_10_CGAN = _for_lesson_10(LESSON_07, "cgan")
-LESSON_10_VAE = _for_lesson_10(LESSON_08, "vae")
-LESSON_10_BETA_VAE = _for_lesson_10(LESSON_08, "beta_vae", settings={"beta": 4.0})
-LESSON_10_CVAE = _for_lesson_10(LESSON_09_CVAE, "cvae")
+LESSON_13_DCGAN = _for_lesson_13(LESSON_07, "dcgan")
+LESSON_13_WGAN_GP = Recipe(
+    name="lesson 13 WGAN-GP", lesson="13", settings=wgan.LESSON_13_WGAN_GP_SETTINGS, builder=wgan.build_lesson_13_wgan_gp,
+    budget_seconds={"mnist": LESSON_13_SECONDS}, checkpoint="lesson13_wgan_gp_{network}")
+LESSON_13_CGAN = _for_lesson_13(LESSON_09, "cgan")
+LESSON_13_VAE = _for_lesson_13(LESSON_10, "vae")
+LESSON_13_BETA_VAE = _for_lesson_13(LESSON_10, "beta_vae", settings={"beta": 4.0})
+LESSON_13_CVAE = _for_lesson_13(LESSON_12_CVAE, "cvae")
 
-# ---------------------------------------------------------------------------------------------- lesson 13
-LESSON_13_PIXEL = Recipe(
-    name="lesson 13 diffusion in pixel space", lesson="13", settings=diffusion.LESSON_13_PIXEL_SETTINGS,
-    builder=diffusion.build_lesson_13_pixel_diffusion, budget_seconds={"mnist": 75},
-    checkpoint="lesson13_pixel_{network}", networks={"denoiser": "ema_denoiser"})
-LESSON_13_LATENT = Recipe(   # trains on the standardised codes of lesson 08's shipped VAE (diffusion.standardised_codes)
-    name="lesson 13 diffusion on the VAE's codes", lesson="13", settings=diffusion.LESSON_13_LATENT_SETTINGS,
-    builder=diffusion.build_lesson_13_latent_diffusion, budget_seconds={"mnist": 35},
-    checkpoint="lesson13_latent_{network}", networks={"denoiser": "ema_denoiser"}, scale=np.asarray)
+# ---------------------------------------------------------------------------------------------- lesson 17
+LESSON_17_PIXEL = Recipe(
+    name="lesson 17 diffusion in pixel space", lesson="17", settings=diffusion.LESSON_17_PIXEL_SETTINGS,
+    builder=diffusion.build_lesson_17_pixel_diffusion, budget_seconds={"mnist": 75},
+    checkpoint="lesson17_pixel_{network}", networks={"denoiser": "ema_denoiser"})
+LESSON_17_LATENT = Recipe(   # trains on the standardised codes of lesson 10's shipped VAE (diffusion.standardised_codes)
+    name="lesson 17 diffusion on the VAE's codes", lesson="17", settings=diffusion.LESSON_17_LATENT_SETTINGS,
+    builder=diffusion.build_lesson_17_latent_diffusion, budget_seconds={"mnist": 35},
+    checkpoint="lesson17_latent_{network}", networks={"denoiser": "ema_denoiser"}, scale=np.asarray)
 
 
-# ---------------------------------------------------------------------------------------------- lesson 14
-# The capstone brings lessons 05, 07 and 08 to colour: the same builders, with the image shape as a parameter.
+# ---------------------------------------------------------------------------------------------- lesson 18
+# The capstone brings lessons 07, 09 and 10 to colour: the same builders, with the image shape as a parameter.
 AVATAR_SHAPE = (32, 32, 3)
-LESSON_14_SECONDS = 120       # the same wall-clock budget for the two DCGANs and the conditional GAN: a fair comparison
-LESSON_14_SCARCE_IMAGES = 500
+LESSON_18_SECONDS = 120       # the same wall-clock budget for the two DCGANs and the conditional GAN: a fair comparison
+LESSON_18_SCARCE_IMAGES = 500
 _PIXEL = "pixel_characters"
-# Lesson 05's DCGAN with lesson 12's DiffAugment and its weight average, and two changes chosen by 120 s trials (one at a
+# Lesson 07's DCGAN with lesson 16's DiffAugment and its weight average, and two changes chosen by 120 s trials (one at a
 # time: benchmarks/colour_dcgan_trials.py, raw numbers in benchmarks/results/): more dropout before the discriminator's
 # verdict (a second brake on memorising) and a faster learning rate for both players.
-LESSON_14_COLOUR_SETTINGS = {"diff_augment": True, "d_dropout": 0.5, "learning_rate": 1e-3}
-LESSON_14_DCGAN = LESSON_05.variant(
-    "lesson 14 colour DCGAN", "lesson14_dcgan_{network}", {_PIXEL: LESSON_14_SECONDS}, settings=LESSON_14_COLOUR_SETTINGS,
-    lesson="14", image_shape=AVATAR_SHAPE)
-LESSON_14_PLAIN_DCGAN = LESSON_05.variant(   # the comparison: lesson 05's DCGAN as it is (no DiffAugment, no average)
-    "lesson 14 plain colour DCGAN", "lesson14_plain_dcgan_{network}", {_PIXEL: LESSON_14_SECONDS},
-    settings={"ema_decay": None}, lesson="14", image_shape=AVATAR_SHAPE)
-LESSON_14_SCARCE_DCGAN = LESSON_14_DCGAN.variant(   # the source's "scarce data" challenge: 500 characters
-    "lesson 14 colour DCGAN on 500 characters", "lesson14_scarce_dcgan_{network}", {_PIXEL: 50},
-    n_images=LESSON_14_SCARCE_IMAGES)
-LESSON_14_CGAN = dataclasses.replace(LESSON_07.variant(   # asks for one of the 12 shirt colours
-    "lesson 14 colour conditional GAN", "lesson14_cgan_{network}", {_PIXEL: LESSON_14_SECONDS},
-    settings={"n_classes": len(datasets.PIXEL_CLOTHING_COLOUR_NAMES), "ema_decay": 0.999, **LESSON_14_COLOUR_SETTINGS},
-    lesson="14", image_shape=AVATAR_SHAPE), networks={"generator": "sampler"})
-LESSON_14_VAE = LESSON_08.variant(   # lesson 08's VAE: pixels are grey levels in [0, 1], not black-or-white, so no binarising
-    "lesson 14 colour VAE", "lesson14_vae_{network}", {_PIXEL: 40},
-    settings={"latent_dim": 32, "dynamic_binarization": False}, lesson="14", image_shape=AVATAR_SHAPE)
+LESSON_18_COLOUR_SETTINGS = {"diff_augment": True, "d_dropout": 0.5, "learning_rate": 1e-3}
+LESSON_18_DCGAN = LESSON_07.variant(
+    "lesson 18 colour DCGAN", "lesson18_dcgan_{network}", {_PIXEL: LESSON_18_SECONDS}, settings=LESSON_18_COLOUR_SETTINGS,
+    lesson="18", image_shape=AVATAR_SHAPE)
+LESSON_18_PLAIN_DCGAN = LESSON_07.variant(   # the comparison: lesson 07's DCGAN as it is (no DiffAugment, no average)
+    "lesson 18 plain colour DCGAN", "lesson18_plain_dcgan_{network}", {_PIXEL: LESSON_18_SECONDS},
+    settings={"ema_decay": None}, lesson="18", image_shape=AVATAR_SHAPE)
+LESSON_18_SCARCE_DCGAN = LESSON_18_DCGAN.variant(   # the source's "scarce data" challenge: 500 characters
+    "lesson 18 colour DCGAN on 500 characters", "lesson18_scarce_dcgan_{network}", {_PIXEL: 50},
+    n_images=LESSON_18_SCARCE_IMAGES)
+LESSON_18_CGAN = dataclasses.replace(LESSON_09.variant(   # asks for one of the 12 shirt colours
+    "lesson 18 colour conditional GAN", "lesson18_cgan_{network}", {_PIXEL: LESSON_18_SECONDS},
+    settings={"n_classes": len(datasets.PIXEL_CLOTHING_COLOUR_NAMES), "ema_decay": 0.999, **LESSON_18_COLOUR_SETTINGS},
+    lesson="18", image_shape=AVATAR_SHAPE), networks={"generator": "sampler"})
+LESSON_18_VAE = LESSON_10.variant(   # lesson 10's VAE: pixels are grey levels in [0, 1], not black-or-white, so no binarising
+    "lesson 18 colour VAE", "lesson18_vae_{network}", {_PIXEL: 40},
+    settings={"latent_dim": 32, "dynamic_binarization": False}, lesson="18", image_shape=AVATAR_SHAPE)
 
 
 RECIPES: dict[str, Recipe] = {   # every recipe that ships checkpoints, by their names' common prefix
     recipe.checkpoint.split("{")[0].rstrip("_"): recipe for recipe in (
-        LESSON_04, LESSON_04_DISCRIMINATOR_WINS, LESSON_05, LESSON_06_PLAIN_GAN, LESSON_06_SN_GAN, LESSON_06_WGAN_GP,
-        LESSON_07, LESSON_08, LESSON_08_2D, LESSON_08_FASHION, *map(lesson_09_beta_vae, LESSON_09_BETAS),
-        LESSON_09_CVAE, LESSON_09_CGAN, LESSON_10_MLP_GAN, LESSON_10_DCGAN, LESSON_10_WGAN_GP, LESSON_10_CGAN,
-        LESSON_10_VAE, LESSON_10_BETA_VAE, LESSON_10_CVAE, LESSON_13_PIXEL, LESSON_13_LATENT, LESSON_14_DCGAN,
-        LESSON_14_PLAIN_DCGAN, LESSON_14_SCARCE_DCGAN, LESSON_14_CGAN, LESSON_14_VAE)}
+        LESSON_06, LESSON_06_DISCRIMINATOR_WINS, LESSON_07, LESSON_08_PLAIN_GAN, LESSON_08_SN_GAN, LESSON_08_WGAN_GP,
+        LESSON_09, LESSON_10, LESSON_11_2D, LESSON_11_FASHION, *map(lesson_12_beta_vae, LESSON_12_BETAS),
+        LESSON_12_CVAE, LESSON_12_CGAN, LESSON_13_MLP_GAN, LESSON_13_DCGAN, LESSON_13_WGAN_GP, LESSON_13_CGAN,
+        LESSON_13_VAE, LESSON_13_BETA_VAE, LESSON_13_CVAE, LESSON_17_PIXEL, LESSON_17_LATENT, LESSON_18_DCGAN,
+        LESSON_18_PLAIN_DCGAN, LESSON_18_SCARCE_DCGAN, LESSON_18_CGAN, LESSON_18_VAE)}
 
 
 def for_lesson(lesson: str) -> list[Recipe]:
-    """The recipes of lesson ``lesson`` (``"08"``), in the order ``data/make_checkpoints.py`` trains them."""
+    """The recipes of lesson ``lesson`` (``"10"``), in the order ``data/make_checkpoints.py`` trains them."""
     found = [recipe for recipe in RECIPES.values() if recipe.lesson == lesson]
     if not found:
         raise ValueError(f"no recipe for lesson {lesson!r}; the lessons with recipes are "

@@ -1,4 +1,4 @@
-"""Restoring damaged images with a trained generator (lesson 11).
+"""Restoring damaged images with a trained generator (lesson 14).
 
 * The quality of a restoration is measured by ``metrics.psnr`` and ``metrics.ssim`` (every metric of the course
   lives in :mod:`course_utils.metrics`).

@@ -37,7 +37,7 @@ def run_mode() -> str:
 
 
 def merge_settings(defaults: dict, overrides: dict | None) -> dict:
-    """A lesson's settings with some changed (``build_lesson_05_dcgan({"g_width": 16})``); a key the lesson does
+    """A lesson's settings with some changed (``build_lesson_07_dcgan({"g_width": 16})``); a key the lesson does
     not have is a typo, and a clear error."""
     unknown = set(overrides or {}) - set(defaults)
     if unknown:
@@ -125,14 +125,14 @@ class SampleGridCallback(keras.callbacks.Callback):
 class TimeBudget(keras.callbacks.Callback):
     """Stop ``fit`` once ``seconds`` of training have passed (checked after every batch), or after ``max_steps``.
 
-    Comparing models "for the same wall-clock budget" (lessons 05 and 10, the benchmark) needs this rather
+    Comparing models "for the same wall-clock budget" (lessons 07 and 13, the benchmark) needs this rather
     than a number of epochs, since models differ in speed. The clock starts when the first step ends: that step
     also builds the TensorFlow graph, which takes from a fraction of a second to many seconds on a busy machine
     and is not training. ``min_steps`` guarantees a floor of updates even on a slow or busy machine; ``max_steps``
     a ceiling. ``elapsed`` (seconds since the first step) and ``steps`` (all steps) report what was used.
 
     A lesson makes its budget with :func:`lesson_budget`: seconds in full mode, an exact number of steps in quick
-    mode. A hand-written loop (lesson 10's fully-connected GAN) calls :meth:`count` after its steps and stops when
+    mode. A hand-written loop (lesson 13's fully-connected GAN) calls :meth:`count` after its steps and stops when
     it returns ``True``.
     """
 
@@ -306,7 +306,7 @@ class TrainingProgress(keras.callbacks.Callback):
         self._steps = self._epoch_start + int(min(batch + 1, per_epoch))
         self._tick(logs)
 
-    # A hand-written training loop (lesson 04's ``train_gan``) drives the same line: start(), advance(steps), finish().
+    # A hand-written training loop (lesson 06's ``train_gan``) drives the same line: start(), advance(steps), finish().
     def start(self) -> None:
         self.on_train_begin()
 

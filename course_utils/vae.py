@@ -1,8 +1,8 @@
-"""Variational autoencoders in Keras 3 (lessons 08 and 09; lessons 10 and 11 reuse them).
+"""Variational autoencoders in Keras 3 (lessons 10 and 12; lessons 13 and 14 reuse them).
 
-* :class:`Sampling` - the reparameterisation trick of lesson 03 as a layer: ``z = mu + sigma * eps``.
+* :class:`Sampling` - the reparameterisation trick of lesson 04 as a layer: ``z = mu + sigma * eps``.
 * :func:`build_encoder` / :func:`build_decoder` - multilayer perceptrons for 28x28x1 images; with
-  ``n_classes > 0`` both also take a one-hot label (the conditional VAE of lesson 09).
+  ``n_classes > 0`` both also take a one-hot label (the conditional VAE of lesson 12).
 * :func:`elbo_terms` - the two terms of the negative ELBO, **per image, in nats**: the Bernoulli
   reconstruction term summed over the 784 pixels and the Gaussian KL summed over the latent dimensions.
 * :class:`VAE` / :class:`ConditionalVAE` - ``keras.Model`` subclasses with their own ``train_step`` and
@@ -35,7 +35,7 @@ class Sampling(layers.Layer):
     """``[z_mean, z_log_var] -> z = z_mean + exp(z_log_var / 2) * eps`` with ``eps ~ N(0, I)``.
 
     The randomness sits in ``eps``, outside the parameters, so gradients flow through ``z_mean`` and
-    ``z_log_var`` (the reparameterisation trick of lesson 03)."""
+    ``z_log_var`` (the reparameterisation trick of lesson 04)."""
 
     def __init__(self, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
@@ -306,17 +306,17 @@ def _sigmoid(logits) -> np.ndarray:
     return (1.0 / (1.0 + np.exp(-np.asarray(logits, dtype=np.float64)))).astype(np.float32)
 
 
-# The configurations lessons 08 and 09 teach (one place, so lessons 10 and 11 train the same models).
-LESSON_08_SETTINGS = {"latent_dim": 16, "hidden": (512, 256), "batch_size": 128, "learning_rate": 1e-3,
+# The configurations lessons 10 and 12 teach (one place, so lessons 13 and 14 train the same models).
+LESSON_10_SETTINGS = {"latent_dim": 16, "hidden": (512, 256), "batch_size": 128, "learning_rate": 1e-3,
                       "beta": 1.0, "dynamic_binarization": True}
 # The conditional VAE's code is small on purpose: with the class given, two numbers are enough for the style, and
 # a code with room for the class as well lets the decoder ignore the label early in training.
-LESSON_09_SETTINGS = {**LESSON_08_SETTINGS, "latent_dim": 2, "n_classes": 10}
+LESSON_12_SETTINGS = {**LESSON_10_SETTINGS, "latent_dim": 2, "n_classes": 10}
 
 
-def build_lesson_08_vae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> VAE:
+def build_lesson_10_vae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> VAE:
     """The lesson-08 VAE, compiled with Adam."""
-    s = training.merge_settings(LESSON_08_SETTINGS, settings)
+    s = training.merge_settings(LESSON_10_SETTINGS, settings)
     model = VAE(build_encoder(s["latent_dim"], hidden=s["hidden"], image_shape=image_shape),
                 build_decoder(s["latent_dim"], hidden=s["hidden"][::-1], image_shape=image_shape),
                 beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])
@@ -324,9 +324,9 @@ def build_lesson_08_vae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -
     return model
 
 
-def build_lesson_09_cvae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> ConditionalVAE:
+def build_lesson_12_cvae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> ConditionalVAE:
     """The lesson-09 conditional VAE, compiled with Adam."""
-    s = training.merge_settings(LESSON_09_SETTINGS, settings)
+    s = training.merge_settings(LESSON_12_SETTINGS, settings)
     model = ConditionalVAE(build_encoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"], image_shape=image_shape),
                            build_decoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"][::-1], image_shape=image_shape),
                            n_classes=s["n_classes"], beta=s["beta"], dynamic_binarization=s["dynamic_binarization"])

@@ -1,4 +1,4 @@
-"""GAN training problems and their fixes (lesson 06; lessons 07 and 10 reuse the models).
+"""GAN training problems and their fixes (lesson 08; lessons 09 and 13 reuse the models).
 
 * The toy problem of the Unrolled-GAN and VEEGAN papers: :func:`ring_of_gaussians` (8 Gaussians on a circle);
   its standard metric is ``metrics.modes_covered`` (modes covered, fraction of high-quality samples), which
@@ -192,24 +192,24 @@ class WGANGP(TwoPlayerGAN):
 
 
 # --------------------------------------------------------------------------------------------------------
-# The configurations lessons 06 and 10 train (their recipes are in ``recipes``)
+# The configurations lessons 08 and 13 train (their recipes are in ``recipes``)
 # --------------------------------------------------------------------------------------------------------
-# Lesson 06: the ring of 8 Gaussians; the plain GAN and the SN-GAN with Adam(1e-3, beta_1 = 0.5), WGAN-GP with the
+# Lesson 08: the ring of 8 Gaussians; the plain GAN and the SN-GAN with Adam(1e-3, beta_1 = 0.5), WGAN-GP with the
 # paper's Adam(beta_1 = 0, beta_2 = 0.9), 5 critic steps and a penalty weight of 10.
-LESSON_06_GAN_SETTINGS = {"latent_dim": 16, "hidden": 128, "depth": 3, "spectral_norm": False, "batch_size": 256,
+LESSON_08_GAN_SETTINGS = {"latent_dim": 16, "hidden": 128, "depth": 3, "spectral_norm": False, "batch_size": 256,
                           "steps_per_epoch": 100, "epochs": 30, "learning_rate": 1e-3, "beta_1": 0.5,
                           "modes": 8, "radius": 2.0, "std": 0.05}
-LESSON_06_WGAN_GP_SETTINGS = {**{key: value for key, value in LESSON_06_GAN_SETTINGS.items() if key != "spectral_norm"},
+LESSON_08_WGAN_GP_SETTINGS = {**{key: value for key, value in LESSON_08_GAN_SETTINGS.items() if key != "spectral_norm"},
                               "epochs": 15, "beta_1": 0.0, "beta_2": 0.9, "gp_weight": 10.0, "critic_steps": 5}
-# Lesson 10: WGAN-GP with lesson 05's convolutional networks (no dropout in the critic: the penalty is computed on
+# Lesson 13: WGAN-GP with lesson 07's convolutional networks (no dropout in the critic: the penalty is computed on
 # it), two critic steps per generator step so that it is not far slower than the DCGAN per second.
-LESSON_10_WGAN_GP_SETTINGS = {"latent_dim": 64, "width": 32, "batch_size": 64, "learning_rate": 1e-3, "beta_1": 0.5,
+LESSON_13_WGAN_GP_SETTINGS = {"latent_dim": 64, "width": 32, "batch_size": 64, "learning_rate": 1e-3, "beta_1": 0.5,
                               "beta_2": 0.9, "critic_steps": 2, "gp_weight": 10.0}
 
 
-def build_lesson_06_gan(settings: dict | None = None, image_shape=None) -> "gan.NonSaturatingGAN":
-    """Lesson 06's plain GAN (or, with ``spectral_norm``, its SN-GAN) for 2-D points, compiled; 25 steps per call."""
-    s = training.merge_settings(LESSON_06_GAN_SETTINGS, settings)
+def build_lesson_08_gan(settings: dict | None = None, image_shape=None) -> "gan.NonSaturatingGAN":
+    """Lesson 08's plain GAN (or, with ``spectral_norm``, its SN-GAN) for 2-D points, compiled; 25 steps per call."""
+    s = training.merge_settings(LESSON_08_GAN_SETTINGS, settings)
     model = gan.NonSaturatingGAN(build_mlp_generator(s["latent_dim"], s["hidden"], s["depth"]),
                                  build_mlp_critic(hidden=s["hidden"], depth=s["depth"], spectral_norm=s["spectral_norm"]))
     model.compile(keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
@@ -217,9 +217,9 @@ def build_lesson_06_gan(settings: dict | None = None, image_shape=None) -> "gan.
     return model
 
 
-def build_lesson_06_wgan_gp(settings: dict | None = None, image_shape=None) -> "WGANGP":
-    """Lesson 06's WGAN-GP for 2-D points, compiled; 25 steps per call."""
-    s = training.merge_settings(LESSON_06_WGAN_GP_SETTINGS, settings)
+def build_lesson_08_wgan_gp(settings: dict | None = None, image_shape=None) -> "WGANGP":
+    """Lesson 08's WGAN-GP for 2-D points, compiled; 25 steps per call."""
+    s = training.merge_settings(LESSON_08_WGAN_GP_SETTINGS, settings)
     model = WGANGP(build_mlp_generator(s["latent_dim"], s["hidden"], s["depth"]), build_mlp_critic(hidden=s["hidden"], depth=s["depth"]))
     model.compile(keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"], beta_2=s["beta_2"]),
                   keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"], beta_2=s["beta_2"]),
@@ -227,9 +227,9 @@ def build_lesson_06_wgan_gp(settings: dict | None = None, image_shape=None) -> "
     return model
 
 
-def build_lesson_10_wgan_gp(settings: dict | None = None, image_shape=gan.IMAGE_SHAPE) -> "WGANGP":
-    """Lesson 10's WGAN-GP on images: lesson 05's generator and discriminator (without dropout) as the critic."""
-    s = training.merge_settings(LESSON_10_WGAN_GP_SETTINGS, settings)
+def build_lesson_13_wgan_gp(settings: dict | None = None, image_shape=gan.IMAGE_SHAPE) -> "WGANGP":
+    """Lesson 13's WGAN-GP on images: lesson 07's generator and discriminator (without dropout) as the critic."""
+    s = training.merge_settings(LESSON_13_WGAN_GP_SETTINGS, settings)
     model = WGANGP(gan.build_dcgan_generator(s["latent_dim"], width=s["width"], image_shape=image_shape),
                    gan.build_dcgan_discriminator(width=s["width"], dropout=0.0, image_shape=image_shape))
     model.compile(keras.optimizers.Adam(s["learning_rate"], s["beta_1"], s["beta_2"]),

@@ -1,9 +1,9 @@
-"""Train the models of lessons 04-10, 13 and 14 and write the checkpoints that ship in `data/checkpoints/`.
+"""Train the models of lessons 06-13, 17 and 18 and write the checkpoints that ship in `data/checkpoints/`.
 
-A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lesson 11
-trains nothing of its own that takes long: in load mode it uses the checkpoints of lessons 05, 08 and 09, whose models
-it builds with the same settings, and lesson 13 uses lesson 08's VAE (its latent-diffusion job trains on that
-checkpoint's codes, so run the lesson08 job first).
+A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lesson 14
+trains nothing of its own that takes long: in load mode it uses the checkpoints of lessons 07, 10 and 12, whose models
+it builds with the same settings, and lesson 17 uses lesson 10's VAE (its latent-diffusion job trains on that
+checkpoint's codes, so run the lesson10 job first).
 Each job trains with the lesson's FULL-mode settings, data and time budget (the same builders from
 `course_utils`), then saves the functional sub-models the lesson needs (generators, VAE encoders and decoders)
 as `.keras` files with float16 weights (`course_utils.checkpoints.as_float16`: half the bytes; the lesson
@@ -24,7 +24,7 @@ The manifest and samples are updated after every job, so `--only` reruns one job
 Usage (about 48 minutes on a 2-core CPU; no network):
 
     python data/make_checkpoints.py                    # every job
-    python data/make_checkpoints.py --only lesson05    # one or more jobs: lesson04 ... lesson10, lesson13, lesson14
+    python data/make_checkpoints.py --only lesson07    # one or more jobs: lesson06 ... lesson13, lesson17, lesson18
     python data/make_checkpoints.py --seconds 3 --out /tmp/ck   # a smoke test: 3 s per model, elsewhere
 """
 from __future__ import annotations
@@ -108,22 +108,22 @@ def train_recipe(job, recipe, dataset=None, data=None, labels=None, callbacks=()
     return model
 
 
-def lesson04(job):
-    """04_first_gan_keras: main() with its 30 epochs on all shipped images, and section 8's failing run."""
-    train_recipe(job, recipes.LESSON_04)
-    train_recipe(job, recipes.LESSON_04_DISCRIMINATOR_WINS)
-
-
-def lesson05(job):
-    """05_dcgan: 270 s on MNIST and 180 s on Fashion-MNIST; the weight-averaged generator (the sampler) is saved."""
-    for dataset in recipes.LESSON_05.budget_seconds:
-        train_recipe(job, recipes.LESSON_05, dataset)
-
-
 def lesson06(job):
-    """06_gan_training_problems: the plain GAN and the SN-GAN (30 epochs of 100 updates) and WGAN-GP (15 epochs) on
+    """06_first_gan_keras: main() with its 30 epochs on all shipped images, and section 8's failing run."""
+    train_recipe(job, recipes.LESSON_06)
+    train_recipe(job, recipes.LESSON_06_DISCRIMINATOR_WINS)
+
+
+def lesson07(job):
+    """07_dcgan: 270 s on MNIST and 180 s on Fashion-MNIST; the weight-averaged generator (the sampler) is saved."""
+    for dataset in recipes.LESSON_07.budget_seconds:
+        train_recipe(job, recipes.LESSON_07, dataset)
+
+
+def lesson08(job):
+    """08_gan_training_problems: the plain GAN and the SN-GAN (30 epochs of 100 updates) and WGAN-GP (15 epochs) on
     the ring of 8 Gaussians; the generators are saved, with the per-epoch mode coverage in the history."""
-    for recipe in recipes.for_lesson("06"):
+    for recipe in recipes.for_lesson("08"):
         s = recipe.settings
         metric = {key: s[key] for key in ("modes", "radius", "std")}
         coverage = wgan.ModeCoverageCallback(**metric)
@@ -132,63 +132,66 @@ def lesson06(job):
                      extra_history=lambda: {f"coverage_{key}": values for key, values in coverage.history.items()})
 
 
-def lesson07(job):
-    """07_conditional_gan: 165 s each on MNIST and Fashion-MNIST."""
-    for dataset in recipes.LESSON_07.budget_seconds:
-        train_recipe(job, recipes.LESSON_07, dataset)
-
-
-def lesson08(job):
-    """08_vae_keras: the latent-16 MNIST VAE (240 s, the binarised test set evaluated every 5 epochs), latent 2
-    (60 s), Fashion-MNIST without binarisation (75 s)."""
-    _, (x_test, _) = datasets.load_mnist()
-    binary_test = vae.stochastic_binarize(datasets.to_zero_one(x_test), seed=0)
-    train_recipe(job, recipes.LESSON_08, validation_data=(binary_test,), validation_freq=5, extra_settings={"validate_every": 5})
-    train_recipe(job, recipes.LESSON_08_2D)
-    train_recipe(job, recipes.LESSON_08_FASHION)
-
-
 def lesson09(job):
-    """09_beta_and_conditional_vae: one lesson-08 VAE per beta (35 s each), the conditional VAE (100 s) and the
-    conditional GAN it is compared with (100 s)."""
-    for recipe in recipes.for_lesson("09"):
-        train_recipe(job, recipe)
+    """09_conditional_gan: 165 s each on MNIST and Fashion-MNIST."""
+    for dataset in recipes.LESSON_09.budget_seconds:
+        train_recipe(job, recipes.LESSON_09, dataset)
 
 
 def lesson10(job):
-    """10_evaluating_generators, section 8: the seven generators of lessons 04-09, 45 s each on the 9,001 MNIST
-    images; generators (and VAE encoders, for the likelihood column) are saved."""
-    for recipe in recipes.for_lesson("10"):
+    """10_vae_keras: the latent-16 MNIST VAE (240 s, the binarised test set evaluated every 5 epochs)."""
+    _, (x_test, _) = datasets.load_mnist()
+    binary_test = vae.stochastic_binarize(datasets.to_zero_one(x_test), seed=0)
+    train_recipe(job, recipes.LESSON_10, validation_data=(binary_test,), validation_freq=5, extra_settings={"validate_every": 5})
+
+
+def lesson11(job):
+    """11_vae_latent_space: the VAE with latent 2 (60 s) and the Fashion-MNIST VAE without binarisation (75 s)."""
+    train_recipe(job, recipes.LESSON_11_2D)
+    train_recipe(job, recipes.LESSON_11_FASHION)
+
+
+def lesson12(job):
+    """12_beta_and_conditional_vae: one lesson-08 VAE per beta (35 s each), the conditional VAE (100 s) and the
+    conditional GAN it is compared with (100 s)."""
+    for recipe in recipes.for_lesson("12"):
         train_recipe(job, recipe)
 
 
 def lesson13(job):
-    """13_diffusion_models, sections 4 and 7: the pixel-space DDPM's U-Net (75 s) and the MLP that denoises the codes
-    of lesson 08's VAE (35 s, on the codes of the lesson08_vae checkpoint in the same folder: run lesson08 first); the
+    """13_evaluating_generators, section 8: the seven generators of lessons 06-12, 45 s each on the 9,001 MNIST
+    images; generators (and VAE encoders, for the likelihood column) are saved."""
+    for recipe in recipes.for_lesson("13"):
+        train_recipe(job, recipe)
+
+
+def lesson17(job):
+    """17_diffusion_models, sections 4 and 7: the pixel-space DDPM's U-Net (75 s) and the MLP that denoises the codes
+    of lesson 10's VAE (35 s, on the codes of the lesson10_vae checkpoint in the same folder: run lesson10 first); the
     weight-averaged denoisers are saved."""
-    pixel = recipes.LESSON_13_PIXEL
+    pixel = recipes.LESSON_17_PIXEL
     train_recipe(job, pixel, steps_per_epoch=pixel.settings["log_every"])
-    latent = recipes.LESSON_13_LATENT
-    latent_vae, _ = recipes.LESSON_08.load(directory=job.folder)
+    latent = recipes.LESSON_17_LATENT
+    latent_vae, _ = recipes.LESSON_10.load(directory=job.folder)
     (x_train, _), _ = datasets.load_mnist()
     codes, _, _ = diffusion.standardised_codes(latent_vae, datasets.to_zero_one(x_train))
     train_recipe(job, latent, data=codes, steps_per_epoch=latent.settings["log_every"])
 
 
-def lesson14(job):
-    """14_colour_avatars: on the 32x32 Pixel Art characters, the colour DCGAN and the plain one (120 s each), the
+def lesson18(job):
+    """18_colour_avatars: on the 32x32 Pixel Art characters, the colour DCGAN and the plain one (120 s each), the
     colour DCGAN on the first 500 characters (50 s), the conditional GAN asked for a shirt colour (120 s) and the
     colour VAE (40 s)."""
     characters = datasets.load_avatars("pixel_characters", size=32)
-    for recipe in recipes.for_lesson("14"):
+    for recipe in recipes.for_lesson("18"):
         labels = characters.labels("clothing_colour")[0] if recipe.conditional else None
         images, labels = recipe.training_data(characters.x_train, labels)
         train_recipe(job, recipe, "pixel_characters", data=images, labels=labels)
 
 
-JOBS = {"lesson05": lesson05, "lesson08": lesson08, "lesson04": lesson04, "lesson07": lesson07, "lesson09": lesson09,
-        "lesson06": lesson06, "lesson10": lesson10, "lesson13": lesson13,   # lesson13 after lesson08: it uses its VAE
-        "lesson14": lesson14}
+JOBS = {"lesson07": lesson07, "lesson10": lesson10, "lesson11": lesson11, "lesson06": lesson06, "lesson09": lesson09, "lesson12": lesson12,
+        "lesson08": lesson08, "lesson13": lesson13, "lesson17": lesson17,   # lesson17 after lesson10: it uses its VAE
+        "lesson18": lesson18}
 
 
 # ---------------------------------------------------------------------------------------------- writing
@@ -273,7 +276,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", nargs="+", choices=sorted(JOBS), help="train only these lessons' models")
     parser.add_argument("--seconds", type=float, default=None,
-                        help="override every time budget (a smoke test; lesson 04 then trains 1 epoch)")
+                        help="override every time budget (a smoke test; lesson 06 then trains 1 epoch)")
     parser.add_argument("--out", type=Path, default=ROOT / "data" / "checkpoints", help="where to write")
     args = parser.parse_args(argv)
     folder = args.out

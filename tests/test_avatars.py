@@ -119,7 +119,7 @@ def test_attribute_predictions_name_what_the_judge_sees():
     seen = classifier.attribute_predictions(judge, "pixel_characters", datasets.to_minus_one_one(data.x_test[:200]))
     assert list(seen) == list(classifier.AVATAR_JUDGE_HEADS["pixel_characters"])
     assert all(values.shape == (200,) for values in seen.values())
-    # what lesson 14 reads as its conditional-accuracy ceiling: the judge names almost every real shirt colour
+    # what lesson 18 reads as its conditional-accuracy ceiling: the judge names almost every real shirt colour
     assert np.mean(seen["clothing_colour"] == data.labels("clothing_colour")[1][:200]) > 0.95
     with pytest.raises(ValueError, match=r"shape \(N, 32, 32, 3\)"):
         classifier.attribute_predictions(judge, "pixel_characters", np.zeros((2, 28, 28, 1)))

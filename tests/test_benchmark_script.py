@@ -1,4 +1,4 @@
-"""The benchmark is not a timed test; this checks that its pieces build and that it measures lesson 05's own model."""
+"""The benchmark is not a timed test; this checks that its pieces build and that it measures lesson 07's own model."""
 import importlib.util
 from pathlib import Path
 
@@ -45,27 +45,27 @@ def what_was_built(model: gan.NonSaturatingGAN) -> dict:
     }
 
 
-def test_the_benchmark_measures_the_model_lesson_05_builds():
-    """The README's headline numbers must be lesson 05's model: the weight average, label smoothing, widths, dropout
+def test_the_benchmark_measures_the_model_lesson_07_builds():
+    """The README's headline numbers must be lesson 07's model: the weight average, label smoothing, widths, dropout
     and optimisers, all equal (the benchmark once left out the weight average)."""
-    lesson = recipes.LESSON_05.build()
-    benchmarked = bench.CONFIGURATIONS["lesson 05 DCGAN"].build()
+    lesson = recipes.LESSON_07.build()
+    benchmarked = bench.CONFIGURATIONS["lesson 07 DCGAN"].build()
     assert what_was_built(benchmarked) == what_was_built(lesson)
-    assert lesson.ema_decay == gan.LESSON_05_SETTINGS["ema_decay"] and lesson.sampler is lesson.ema_generator
-    assert bench.CONFIGURATIONS["lesson 05 DCGAN"] is recipes.LESSON_05
+    assert lesson.ema_decay == gan.LESSON_07_SETTINGS["ema_decay"] and lesson.sampler is lesson.ema_generator
+    assert bench.CONFIGURATIONS["lesson 07 DCGAN"] is recipes.LESSON_07
 
 
-def test_lesson_05_trains_the_recipe_the_benchmark_measures():
-    cells = nbformat.read(ROOT / "notebooks" / "05_dcgan.ipynb", as_version=4).cells
+def test_lesson_07_trains_the_recipe_the_benchmark_measures():
+    cells = nbformat.read(ROOT / "notebooks" / "07_dcgan.ipynb", as_version=4).cells
     code = "\n".join(c.source for c in cells if c.cell_type == "code")
-    assert "RECIPE = recipes.LESSON_05" in code and "RECIPE.build()" in code and "RECIPE.train(" in code
-    assert "build_lesson_05_dcgan(" not in code and ".fit(" not in code.split("def train_dcgan")[1].split("def ")[0]
+    assert "RECIPE = recipes.LESSON_07" in code and "RECIPE.build()" in code and "RECIPE.train(" in code
+    assert "build_lesson_07_dcgan(" not in code and ".fit(" not in code.split("def train_dcgan")[1].split("def ")[0]
 
 
 @pytest.mark.slow
 def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
-    """benchmarks/colour_dcgan_trials.py, the trials behind lesson 14's recipe: one short trial prints its JSON line, and
-    the lesson's recipe is lesson 05's with exactly the settings the trials chose."""
+    """benchmarks/colour_dcgan_trials.py, the trials behind lesson 18's recipe: one short trial prints its JSON line, and
+    the lesson's recipe is lesson 07's with exactly the settings the trials chose."""
     import json
 
     spec = importlib.util.spec_from_file_location("colour_dcgan_trials", ROOT / "benchmarks" / "colour_dcgan_trials.py")
@@ -76,8 +76,8 @@ def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
     assert line["name"] == "tiny" and line["seed"] == 0
     assert line["settings"] == {"g_width": 8, "d_width": 8, "diff_augment": True}
     assert line["steps"] >= 2 and line["frechet_distance"] > line["floor"] > 0
-    changed = {key: value for key, value in recipes.LESSON_14_DCGAN.settings.items()
-               if recipes.LESSON_05.settings[key] != value}
-    assert changed == recipes.LESSON_14_COLOUR_SETTINGS
+    changed = {key: value for key, value in recipes.LESSON_18_DCGAN.settings.items()
+               if recipes.LESSON_07.settings[key] != value}
+    assert changed == recipes.LESSON_18_COLOUR_SETTINGS
     with pytest.raises(ValueError, match="unknown settings"):
         trials.main(["typo", "widht=8", "--seconds", "1"])

@@ -12,7 +12,7 @@ def tiny_batch(n=16, seed=0):
 
 def tiny_model(seed=0):
     keras.utils.set_random_seed(seed)
-    return cgan.build_lesson_07_cgan({"latent_dim": 8, "embedding_dim": 4, "g_width": 4, "d_width": 4,
+    return cgan.build_lesson_09_cgan({"latent_dim": 8, "embedding_dim": 4, "g_width": 4, "d_width": 4,
                                       "learning_rate": 1e-3})
 
 
@@ -135,24 +135,24 @@ def test_out_of_range_labels_stop_fit():
         model.fit(datasets.make_dataset(images, labels + 10, batch_size=8), epochs=1, verbose=0)
 
 
-def test_lesson_07_cgan_uses_its_settings():
-    model = cgan.build_lesson_07_cgan({"g_width": 4, "d_width": 4})
-    s = cgan.LESSON_07_SETTINGS
+def test_lesson_09_cgan_uses_its_settings():
+    model = cgan.build_lesson_09_cgan({"g_width": 4, "d_width": 4})
+    s = cgan.LESSON_09_SETTINGS
     assert model.latent_dim == s["latent_dim"] and model.n_classes == s["n_classes"]
     assert model.label_smoothing == s["label_smoothing"]
     assert float(model.d_optimizer.learning_rate) == pytest.approx(s["learning_rate"])
     assert float(model.g_optimizer.beta_1) == pytest.approx(s["beta_1"])
     with pytest.raises(ValueError, match="unknown settings"):
-        cgan.build_lesson_07_cgan({"widht": 4})
+        cgan.build_lesson_09_cgan({"widht": 4})
     with pytest.raises(ValueError, match="label_smoothing"):
         model.compile(keras.optimizers.Adam(), keras.optimizers.Adam(), label_smoothing=0.7)
 
 
 def test_diff_augment_reaches_only_the_image_and_only_in_training():
-    """gan.diff_augmented on the conditional discriminator (lesson 14): in inference it is the discriminator itself; in
+    """gan.diff_augmented on the conditional discriminator (lesson 18): in inference it is the discriminator itself; in
     training the image is augmented (other logits), and the label still decides the answer."""
     keras.utils.set_random_seed(0)
-    model = cgan.build_lesson_07_cgan({"g_width": 4, "d_width": 4, "d_dropout": 0.0, "diff_augment": True, "ema_decay": 0.99},
+    model = cgan.build_lesson_09_cgan({"g_width": 4, "d_width": 4, "d_dropout": 0.0, "diff_augment": True, "ema_decay": 0.99},
                                       image_shape=(16, 16, 3))
     wrapped = model.discriminator
     inner = next(layer for layer in wrapped.layers if layer.name == "conditional_discriminator")

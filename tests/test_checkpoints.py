@@ -20,12 +20,12 @@ MANIFEST = json.loads((SHIPPED / checkpoints.MANIFEST).read_text()) if (SHIPPED 
 def test_the_manifest_is_shipped_and_complete():
     assert MANIFEST, f"no {SHIPPED / checkpoints.MANIFEST}: run python data/make_checkpoints.py"
     lessons = {entry["lesson"] for entry in MANIFEST.values()}
-    assert lessons == {"04", "05", "06", "07", "08", "09", "10", "13", "14"}   # 11 reuses those of 05, 08 and 09; 12 trains only seconds
+    assert lessons == {"06", "07", "08", "09", "10", "11", "12", "13", "17", "18"}   # 14 reuses those of 07, 10, 11 and 12; 16 trains only seconds
     for name, entry in MANIFEST.items():
         assert entry["file"] == f"{name}.keras"
         assert (SHIPPED / entry["file"]).stat().st_size == entry["bytes"]
         assert entry["steps"] > 0 and entry["seconds"] > 0 and entry["settings"] and entry["date"]
-    # 38 MB for the grey lessons, 9.6 MB for lesson 14's colour models (its VAE alone 6.9: 3,072 inputs, lesson 08's widths)
+    # 38 MB for the grey lessons, 9.6 MB for lesson 18's colour models (its VAE alone 6.9: 3,072 inputs, lesson 10's widths)
     assert sum(e["bytes"] for e in MANIFEST.values()) < 50e6, "keep the checkpoints small"
 
 
@@ -125,10 +125,10 @@ def test_a_model_built_with_other_settings_is_refused(tiny):
     assert all(np.array_equal(a, b) for a, b in zip(before, other.get_weights()))   # left untouched
 
 
-@pytest.mark.skipif("lesson08_vae_decoder" not in MANIFEST, reason="needs the shipped lesson-08 checkpoint")
+@pytest.mark.skipif("lesson10_vae_decoder" not in MANIFEST, reason="needs the shipped lesson-08 checkpoint")
 def test_a_shipped_checkpoint_refuses_a_lesson_model_with_another_latent_size():
     with pytest.raises(checkpoints.CheckpointError, match="made for other settings.*latent_dim"):
-        checkpoints.load_weights_into(vae.build_lesson_08_vae({"latent_dim": 4}).decoder, "lesson08_vae_decoder", SHIPPED)
+        checkpoints.load_weights_into(vae.build_lesson_10_vae({"latent_dim": 4}).decoder, "lesson10_vae_decoder", SHIPPED)
 
 
 def test_a_recorded_run_looks_like_a_budget_and_a_fit_history():
@@ -164,13 +164,13 @@ def test_checkpoint_dir_follows_the_data_dir(monkeypatch, tmp_path):
 
 
 # ------------------------------------------------------------------ every lesson with checkpoints offers the choice
-LESSONS_THAT_LOAD_OTHERS = {"11"}   # builds lessons 05, 08 and 09's models and loads their checkpoints
+LESSONS_THAT_LOAD_OTHERS = {"14"}   # builds lessons 07, 10 and 12's models and loads their checkpoints
 
 
 def _names_in_recipes(recipe) -> list[str]:
-    """How a lesson can name ``recipe``: ``recipes.LESSON_08_2D``, or the function that makes it (lesson 09's betas)."""
+    """How a lesson can name ``recipe``: ``recipes.LESSON_11_2D``, or the function that makes it (lesson 12's betas)."""
     names = [f"recipes.{key}" for key, value in vars(recipes).items() if value is recipe]
-    return names or ["recipes.lesson_09_beta_vae"]
+    return names or ["recipes.lesson_12_beta_vae"]
 
 
 @pytest.mark.parametrize("lesson", sorted({e["lesson"] for e in MANIFEST.values()} | LESSONS_THAT_LOAD_OTHERS))
@@ -205,7 +205,7 @@ def test_every_checkpoint_a_lesson_names_is_shipped():
                 named.setdefault(name, recipe.name)
     assert len(named) >= 40
     for name, notebook in named.items():
-        if "{" in name:          # a pattern filled in a loop: lesson 09's beta sweep
+        if "{" in name:          # a pattern filled in a loop: lesson 12's beta sweep
             pattern = re.escape(name).replace(re.escape("{beta:g}"), "[0-9.]+")
             assert any(re.fullmatch(pattern, n) for n in MANIFEST), f"{notebook}: no checkpoint matches {name!r}"
         else:

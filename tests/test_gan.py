@@ -103,11 +103,11 @@ def test_fixed_noise_is_fixed():
     assert gan.fixed_noise(3, 5).shape == (3, 5)
 
 
-def test_lesson_05_dcgan_uses_its_settings():
-    model = gan.build_lesson_05_dcgan({"g_width": 4, "d_width": 4})
-    assert model.latent_dim == gan.LESSON_05_SETTINGS["latent_dim"]
-    assert model.label_smoothing == gan.LESSON_05_SETTINGS["label_smoothing"]
-    assert float(model.d_optimizer.learning_rate) == pytest.approx(gan.LESSON_05_SETTINGS["learning_rate"])
+def test_lesson_07_dcgan_uses_its_settings():
+    model = gan.build_lesson_07_dcgan({"g_width": 4, "d_width": 4})
+    assert model.latent_dim == gan.LESSON_07_SETTINGS["latent_dim"]
+    assert model.label_smoothing == gan.LESSON_07_SETTINGS["label_smoothing"]
+    assert float(model.d_optimizer.learning_rate) == pytest.approx(gan.LESSON_07_SETTINGS["learning_rate"])
     assert float(model.g_optimizer.beta_1) == 0.5
 
 

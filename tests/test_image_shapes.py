@@ -35,7 +35,7 @@ def test_dcgan_networks_make_and_read_the_shape(shape):
     assert doublings == gan.upsampling_plan(shape)[1] == {28: 2, 32: 3, 64: 4}[shape[0]]
 
 
-def test_the_28x28_dcgan_is_lesson_05s_network_layer_for_layer():
+def test_the_28x28_dcgan_is_lesson_07s_network_layer_for_layer():
     """The shipped lesson-05 checkpoints hold these very weights: the default shape must not change them."""
     generator = gan.build_dcgan_generator(latent_dim=64, width=32)
     assert [tuple(w.shape) for w in generator.weights if "kernel" in w.path] == [(64, 3136), (4, 4, 32, 64), (4, 4, 1, 32)]
@@ -62,7 +62,7 @@ def test_non_saturating_and_wgan_gp_train_a_step(shape):
 
 @pytest.mark.parametrize("shape", SHAPES, ids=ids)
 def test_conditional_gan_trains_a_step(shape):
-    model = cgan.build_lesson_07_cgan({"latent_dim": 8, "g_width": 8, "d_width": 8}, image_shape=shape)
+    model = cgan.build_lesson_09_cgan({"latent_dim": 8, "g_width": 8, "d_width": 8}, image_shape=shape)
     model.compile(_adam(), _adam(), run_eagerly=True)
     before = model.generator.get_weights()
     model.fit(datasets.make_dataset(_images(shape), np.arange(8) % 10, batch_size=4), epochs=1, steps_per_epoch=1, verbose=0)
@@ -71,7 +71,7 @@ def test_conditional_gan_trains_a_step(shape):
 
 
 @pytest.mark.parametrize("shape", SHAPES, ids=ids)
-def test_fully_connected_gan_of_lesson_04_trains_a_step(shape):
+def test_fully_connected_gan_of_lesson_06_trains_a_step(shape):
     generator = gan.build_generator(latent_dim=8, image_shape=shape)
     discriminator = gan.build_discriminator(image_shape=shape)
     history = gan.train_gan(generator, discriminator, gan.build_gan(generator, discriminator), _images(shape),
@@ -117,18 +117,18 @@ def test_an_impossible_image_shape_is_a_clear_error(bad):
         vae.build_encoder(image_shape=bad)
 
 
-IMAGE_RECIPES = ["lesson04", "lesson05", "lesson07", "lesson08_vae", "lesson09_cvae", "lesson10_wgan_gp", "lesson13_pixel"]
+IMAGE_RECIPES = ["lesson06", "lesson07", "lesson09", "lesson10_vae", "lesson12_cvae", "lesson13_wgan_gp", "lesson17_pixel"]
 
 
 @pytest.mark.parametrize("prefix", IMAGE_RECIPES)
 def test_every_image_recipe_builds_and_trains_for_colour_avatars(prefix):
     """The colour capstone trains the course's recipes on 32x32 RGB avatars: each builds for that shape and takes a
-    step through its own training (``recipe.train`` with a one-step budget), DiffAugment included for lesson 05's."""
+    step through its own training (``recipe.train`` with a one-step budget), DiffAugment included for lesson 07's."""
     from course_utils import recipes, training
 
     recipe = recipes.RECIPES[prefix]
     shape = (32, 32, 3)
-    overrides = {"diff_augment": True} if prefix == "lesson05" else {}
+    overrides = {"diff_augment": True} if prefix == "lesson07" else {}
     model = recipe.build(overrides, image_shape=shape)
     n = recipe.settings["batch_size"]   # one batch
     pixels = np.random.default_rng(0).integers(0, 256, (n, *shape), dtype=np.uint8)

@@ -27,20 +27,22 @@ def test_times_are_written_as_the_course_writes_them():
 
 def test_the_newest_run_of_each_lesson_and_mode_wins(tmp_path):
     first, second = tmp_path / "lesson_times_2026-12-01.json", tmp_path / "lesson_times_2026-12-02.json"
-    first.write_text(json.dumps({"runs": [run("05", "quick", 30, "2026-12-01 10:00"), run("05", "full", 500, "2026-12-01 10:05")]}))
-    second.write_text(json.dumps({"runs": [run("05", "quick", 24, "2026-12-02 09:00")]}))
-    newest = lesson_times.newest_measurements([first, second], notebooks={"05_x.ipynb"})
+    first.write_text(json.dumps({"runs": [run("05", "quick", 30, "2026-12-05 10:00"), run("05", "full", 500, "2026-12-05 10:05")]}))
+    second.write_text(json.dumps({"runs": [run("05", "quick", 24, "2026-12-06 09:00")]}))
+    newest = lesson_times.newest_measurements([first, second], notebooks={"05_x.ipynb"})   # after the renumbering
     assert newest[("05", "quick")]["seconds"] == 24 and newest[("05", "full")]["seconds"] == 500
 
 
 def test_runs_of_a_split_lesson_are_ignored_and_a_renamed_ones_carry_over(tmp_path):
     results = tmp_path / "lesson_times_2026-12-02.json"
-    old_12 = {**run("12", "quick", 59), "notebook": "12_challenges_and_next_steps.ipynb"}
-    old_13 = {**run("13", "quick", 46), "notebook": "13_colour_avatars.ipynb"}
-    results.write_text(json.dumps({"runs": [old_12, old_13]}))
-    newest = lesson_times.newest_measurements([results], notebooks={"12_challenges.ipynb", "13_diffusion_models.ipynb",
-                                                                    "14_colour_avatars.ipynb"})
-    assert newest == {("14", "quick"): old_13}     # the colour lesson's time, under its new number; none for 12 or 13
+    old_02 = {**run("02", "quick", 13), "notebook": "02_gan_objective.ipynb"}          # split in two on 2026-12-03
+    old_05 = {**run("05", "quick", 28), "notebook": "05_dcgan.ipynb"}                  # renumbered to 07
+    new_02 = {**run("02", "quick", 9, started="2026-12-04 10:00"), "notebook": "02_gan_objective.ipynb"}
+    results.write_text(json.dumps({"runs": [old_02, old_05]}))
+    notebooks = {"02_gan_objective.ipynb", "03_gan_losses.ipynb", "07_dcgan.ipynb"}
+    assert lesson_times.newest_measurements([results], notebooks=notebooks) == {("07", "quick"): old_05}
+    results.write_text(json.dumps({"runs": [old_02, old_05, new_02]}))
+    assert lesson_times.newest_measurements([results], notebooks=notebooks)[("02", "quick")] == new_02
 
 
 def test_a_header_row_needs_every_mode_the_lesson_has():

@@ -3,7 +3,7 @@
 CI's nbval run over ``notebooks/`` takes the default branch, "train"; this test takes the other one, with the
 checkpoints shipped in ``data/checkpoints/``, so a broken load branch (a renamed checkpoint, a model built with other
 settings, a variable only the training branch sets) fails here and not in a workshop. Each lesson runs once per
-mode: lesson 07's load mode is run by the real-browser test (tests/browser/) wherever that test can run, as a
+mode: lesson 09's load mode is run by the real-browser test (tests/browser/) wherever that test can run, as a
 workshop would run it, so it runs here only where the browser test cannot.
 
 Each run is bounded as a whole by the lesson's limit in tests/notebook_time_limits.py: a stalled cell fails in
@@ -27,7 +27,7 @@ LESSONS = [path for path in OFFERING if BROWSER_MISSING is not None or path.name
 
 
 def test_the_lessons_that_train_for_minutes_offer_the_choice():
-    assert [path.name[:2] for path in OFFERING] == ["04", "05", "06", "07", "08", "09", "10", "11", "13", "14"]
+    assert [path.name[:2] for path in OFFERING] == ["06", "07", "08", "09", "10", "12", "13", "14", "17", "18"]
 
 
 def _printed(nb) -> str:

@@ -20,8 +20,8 @@ def test_every_lesson_has_a_limit_of_at_least_a_minute_and_far_below_the_old_15(
 
 
 def test_the_message_names_the_notebook_the_cell_and_its_first_line():
-    text = describe_stall("notebooks/07_conditional_gan.ipynb", "Cell 37", "\n# why\nMODELS = {...}\n", 180)
-    assert "07_conditional_gan.ipynb" in text and "Cell 37" in text and "`# why`" in text and "180 s" in text
+    text = describe_stall("notebooks/09_conditional_gan.ipynb", "Cell 37", "\n# why\nMODELS = {...}\n", 180)
+    assert "09_conditional_gan.ipynb" in text and "Cell 37" in text and "`# why`" in text and "180 s" in text
 
 
 @pytest.mark.slow

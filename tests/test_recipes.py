@@ -61,7 +61,7 @@ def test_the_checkpoint_script_trains_every_recipe_through_its_lesson_job():
 
 @pytest.fixture
 def copied_checkpoints(tmp_path):
-    for name in ("manifest.json", "lesson05_mnist_generator.keras"):
+    for name in ("manifest.json", "lesson07_mnist_generator.keras"):
         shutil.copy(SHIPPED / name, tmp_path / name)
     return tmp_path
 
@@ -69,80 +69,80 @@ def copied_checkpoints(tmp_path):
 @pytest.mark.parametrize("setting, value", [("ema_decay", 0.99), ("learning_rate", 2e-4), ("label_smoothing", 0.0)])
 def test_a_checkpoint_of_a_changed_recipe_is_refused_naming_the_setting(copied_checkpoints, setting, value):
     """Same shapes, other training: the shape check alone would load these weights without a word."""
-    changed = recipes.Recipe(**{**recipes.LESSON_05.__dict__, "settings": {**recipes.LESSON_05.settings, setting: value}})
+    changed = recipes.Recipe(**{**recipes.LESSON_07.__dict__, "settings": {**recipes.LESSON_07.settings, setting: value}})
     with pytest.raises(checkpoints.CheckpointError, match=rf"trained with {setting}=.*recipe now has {setting}={value!r}"):
         changed.load("mnist", copied_checkpoints)
-    model, _ = recipes.LESSON_05.load("mnist", copied_checkpoints)   # the recipe itself still loads
+    model, _ = recipes.LESSON_07.load("mnist", copied_checkpoints)   # the recipe itself still loads
 
 
 def test_a_variant_with_a_changed_setting_is_refused_too():
-    changed = recipes.LESSON_08.variant("a VAE with another beta", recipes.LESSON_08.checkpoint, settings={"beta": 2.0})
-    with pytest.raises(checkpoints.CheckpointError, match=r"beta=1\.0.*recipe now has beta=2\.0.*--only lesson08"):
+    changed = recipes.LESSON_10.variant("a VAE with another beta", recipes.LESSON_10.checkpoint, settings={"beta": 2.0})
+    with pytest.raises(checkpoints.CheckpointError, match=r"beta=1\.0.*recipe now has beta=2\.0.*--only lesson10"):
         changed.load()
     with pytest.raises(ValueError, match=r"unknown settings \['bta'\]"):
-        recipes.LESSON_08.variant("a typo", None, settings={"bta": 2.0})
+        recipes.LESSON_10.variant("a typo", None, settings={"bta": 2.0})
     with pytest.raises(ValueError, match="ships no checkpoint"):
-        recipes.LESSON_08.variant("not shipped", None).load()
+        recipes.LESSON_10.variant("not shipped", None).load()
 
 
 def test_a_manifest_without_the_setting_is_refused(copied_checkpoints):
     path = copied_checkpoints / "manifest.json"
     manifest = json.loads(path.read_text())
-    del manifest["lesson05_mnist_generator"]["settings"]["ema_decay"]
+    del manifest["lesson07_mnist_generator"]["settings"]["ema_decay"]
     path.write_text(json.dumps(manifest))
-    with pytest.raises(checkpoints.CheckpointError, match="no 'ema_decay' setting.*--only lesson05"):
-        recipes.LESSON_05.load("mnist", copied_checkpoints)
+    with pytest.raises(checkpoints.CheckpointError, match="no 'ema_decay' setting.*--only lesson07"):
+        recipes.LESSON_07.load("mnist", copied_checkpoints)
 
 
 def test_train_runs_for_its_budget_and_conditional_recipes_need_labels():
     images = datasets.to_minus_one_one(np.random.default_rng(0).integers(0, 256, (128, 28, 28), dtype=np.uint8))
-    recipe = recipes.LESSON_05
+    recipe = recipes.LESSON_07
     model = recipe.build({"g_width": 8, "d_width": 8, "latent_dim": 8})
     budget, history = recipe.train(model, images, budget=training.TimeBudget(float("inf"), max_steps=5))
     assert budget.steps == 5 and len(history.history["d_loss"]) == 3   # 2 batches of 64 per epoch: epochs of 2, 2, 1 steps
     with pytest.raises(ValueError, match="budget .* or for a number of epochs"):
         recipe.train(model, images)
     with pytest.raises(ValueError, match="conditional model"):
-        recipes.LESSON_07.dataset(images)
+        recipes.LESSON_09.dataset(images)
     with pytest.raises(ValueError, match="batches of 128, but got only 100 examples"):
-        recipes.LESSON_08.dataset(images[:100])
+        recipes.LESSON_10.dataset(images[:100])
     with pytest.raises(ValueError, match="not 'cifar'"):
         recipe.checkpoint_name("cifar")
     with pytest.raises(ValueError, match="trains for settings\\['epochs'\\] epochs"):
-        recipes.LESSON_04.budget(10)
+        recipes.LESSON_06.budget(10)
 
 
 def test_recipes_for_points_and_the_skeleton_loop_train_too():
     points = np.random.default_rng(0).standard_normal((512, 2)).astype(np.float32)
-    recipe = recipes.LESSON_06_PLAIN_GAN
+    recipe = recipes.LESSON_08_PLAIN_GAN
     model = recipe.build()
     _, history = recipe.train(model, points, epochs=1)
     assert len(history.history["d_loss"]) == 1
     images = datasets.to_minus_one_one(np.random.default_rng(0).integers(0, 256, (256, 28, 28), dtype=np.uint8))
-    skeleton = recipes.LESSON_10_MLP_GAN.build()
-    budget, history = recipes.LESSON_10_MLP_GAN.train(skeleton, images, budget=training.TimeBudget(float("inf"), max_steps=20))
-    assert budget.steps == 20 and len(history["g_loss"]) == 5   # 256 images: rounds of lesson 04's loop of 4 steps each
-    assert "epochs" not in recipes.LESSON_10_MLP_GAN.settings      # it trains for a budget, not for lesson 04's epochs
+    skeleton = recipes.LESSON_13_MLP_GAN.build()
+    budget, history = recipes.LESSON_13_MLP_GAN.train(skeleton, images, budget=training.TimeBudget(float("inf"), max_steps=20))
+    assert budget.steps == 20 and len(history["g_loss"]) == 5   # 256 images: rounds of lesson 06's loop of 4 steps each
+    assert "epochs" not in recipes.LESSON_13_MLP_GAN.settings      # it trains for a budget, not for lesson 06's epochs
 
 
 def test_for_lesson_lists_a_lessons_recipes_and_refuses_an_unknown_lesson():
-    assert [r.name for r in recipes.for_lesson("06")] == ["lesson 06 plain GAN", "lesson 06 SN-GAN", "lesson 06 WGAN-GP"]
-    assert len(recipes.for_lesson("10")) == 7
+    assert [r.name for r in recipes.for_lesson("08")] == ["lesson 08 plain GAN", "lesson 08 SN-GAN", "lesson 08 WGAN-GP"]
+    assert len(recipes.for_lesson("13")) == 7
     with pytest.raises(ValueError, match="no recipe for lesson '15'"):
         recipes.for_lesson("15")
 
 
 def test_a_recipe_on_fewer_images_trains_on_the_first_ones_and_records_it():
-    scarce = recipes.LESSON_14_SCARCE_DCGAN
+    scarce = recipes.LESSON_18_SCARCE_DCGAN
     images = np.arange(9000 * 2 * 2 * 3, dtype=np.int64).reshape(9000, 2, 2, 3).astype(np.uint8)
     labels = np.arange(9000)
     x, y = scarce.training_data(images, labels)
-    assert len(x) == recipes.LESSON_14_SCARCE_IMAGES and np.array_equal(y, labels[: recipes.LESSON_14_SCARCE_IMAGES])
+    assert len(x) == recipes.LESSON_18_SCARCE_IMAGES and np.array_equal(y, labels[: recipes.LESSON_18_SCARCE_IMAGES])
     assert x.min() >= -1 and x.max() <= 1
-    assert len(recipes.LESSON_14_DCGAN.training_data(images)[0]) == 9000
+    assert len(recipes.LESSON_18_DCGAN.training_data(images)[0]) == 9000
     settings = scarce.checkpoint_settings()
     assert settings["n_images"] == 500 and settings["image_shape"] == [32, 32, 3]
-    assert "n_images" not in recipes.LESSON_14_DCGAN.checkpoint_settings()
-    assert "image_shape" not in recipes.LESSON_05.checkpoint_settings()   # the grey lessons' manifests stay as they were
-    model = recipes.LESSON_14_CGAN.build()
+    assert "n_images" not in recipes.LESSON_18_DCGAN.checkpoint_settings()
+    assert "image_shape" not in recipes.LESSON_07.checkpoint_settings()   # the grey lessons' manifests stay as they were
+    model = recipes.LESSON_18_CGAN.build()
     assert model.generator.output_shape == (None, 32, 32, 3) and model.n_classes == 12 and model.ema_generator is not None

@@ -23,7 +23,7 @@ def _non_saturating():
 
 
 def _conditional():
-    model = cgan.build_lesson_07_cgan({"latent_dim": 8, "g_width": 4, "d_width": 4})
+    model = cgan.build_lesson_09_cgan({"latent_dim": 8, "g_width": 4, "d_width": 4})
     model.compile(keras.optimizers.Adam(1e-3), keras.optimizers.Adam(1e-3), run_eagerly=True)
     return model, datasets.make_dataset(IMAGES, LABELS, batch_size=8, seed=0)
 

@@ -171,7 +171,7 @@ def test_merge_settings_changes_some_and_refuses_a_typo():
         training.merge_settings(defaults, {"g_widht": 16})
     from course_utils import cgan, gan, vae
 
-    for build in (gan.build_lesson_05_dcgan, cgan.build_lesson_07_cgan, vae.build_lesson_08_vae, vae.build_lesson_09_cvae):
+    for build in (gan.build_lesson_07_dcgan, cgan.build_lesson_09_cgan, vae.build_lesson_10_vae, vae.build_lesson_12_cvae):
         with pytest.raises(ValueError, match="unknown settings"):
             build({"no_such_setting": 1})
 
@@ -255,13 +255,13 @@ def test_a_hand_written_loop_drives_the_same_progress_line(capsys):
 def test_preview_of_draws_fixed_samples_of_image_models_only():
     from course_utils import recipes
 
-    preview, value_range = training.preview_of(recipes.LESSON_08.build())
+    preview, value_range = training.preview_of(recipes.LESSON_10.build())
     assert value_range == (0.0, 1.0) and np.asarray(preview()).shape == (16, 28, 28, 1)
     np.testing.assert_array_equal(preview(), preview())                   # the same noise: the same samples improve
-    preview, value_range = training.preview_of(recipes.LESSON_07.build())
+    preview, value_range = training.preview_of(recipes.LESSON_09.build())
     assert value_range == (-1.0, 1.0) and np.asarray(preview()).shape == (16, 28, 28, 1)
-    assert training.preview_of(recipes.LESSON_06_WGAN_GP.build()) == (None, None)   # points, not images
-    assert training.preview_of(recipes.LESSON_13_PIXEL.build()) == (None, None)     # 200 passes per sample
+    assert training.preview_of(recipes.LESSON_08_WGAN_GP.build()) == (None, None)   # points, not images
+    assert training.preview_of(recipes.LESSON_17_PIXEL.build()) == (None, None)     # 200 passes per sample
 
 
 def test_judge_claim_checks_only_runs_with_the_steps_it_was_measured_with(capsys):

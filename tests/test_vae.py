@@ -160,6 +160,6 @@ def test_bad_input_gets_clear_errors():
     with pytest.raises(ValueError, match="hidden"):
         vae.build_encoder(4, hidden=())
     with pytest.raises(ValueError, match="unknown settings"):
-        vae.build_lesson_08_vae({"latent_size": 8})
+        vae.build_lesson_10_vae({"latent_size": 8})
     with pytest.raises(ValueError, match="stochastic_binarize expects"):
         vae.stochastic_binarize(np.full((1, 28, 28, 1), 255.0))

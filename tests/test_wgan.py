@@ -129,7 +129,7 @@ def test_wgangp_train_step_moves_both_networks(shape):
 
 def test_wgangp_trains_under_a_distribution_strategy_without_being_called_first():
     """Under a strategy Keras builds an unbuilt model by calling it on a data batch; WGANGP's call takes noise, so it
-    must arrive built (lesson 12 trains the DCGAN this way; here the same for WGAN-GP, on images)."""
+    must arrive built (lesson 16 trains the DCGAN this way; here the same for WGAN-GP, on images)."""
     keras.utils.set_random_seed(0)
     with tf.distribute.MirroredStrategy().scope():
         model = build_wgan((28, 28, 1))

@@ -38,7 +38,7 @@ def test_the_wheel_holds_every_subpackage(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     in_wheel = {name.rsplit("/", 1)[0].replace("/", ".") for name in names if name.endswith("/__init__.py")}
     assert source_packages() <= in_wheel, f"left out of the wheel: {sorted(source_packages() - in_wheel)}"
-    assert "course_utils/exercises/lesson_05.py" in names
+    assert "course_utils/exercises/lesson_07.py" in names
 
 
 def test_the_wheel_installed_in_a_fresh_venv_imports_the_exercises(wheel, tmp_path):
@@ -52,7 +52,7 @@ def test_the_wheel_installed_in_a_fresh_venv_imports_the_exercises(wheel, tmp_pa
     # The course's dependencies (numpy, Keras, ...) come from this environment, appended after the fresh venv's own
     # site-packages: the editable install here is not processed (.pth files in an appended folder are not read).
     (site / "course_env.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    probe = ("import course_utils, course_utils.exercises.lesson_05 as lesson, pathlib; "
+    probe = ("import course_utils, course_utils.exercises.lesson_07 as lesson, pathlib; "
              "print(pathlib.Path(course_utils.__file__).resolve()); print(callable(lesson.check_1))")
     run = subprocess.run([python, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
                          env={"PATH": "/usr/bin:/bin", "TF_CPP_MIN_LOG_LEVEL": "3"})

@@ -1,4 +1,4 @@
-"""Check functions for the lessons' exercises: one module per lesson (``lesson_05``, ...).
+"""Check functions for the lessons' exercises: one module per lesson (``lesson_07``, ...).
 
 A learner writes an answer in the exercise's answer cell and calls the lesson's check, e.g.
 ``exercises.check_1(layers_needed)``. A check never raises for a wrong answer (so a notebook with

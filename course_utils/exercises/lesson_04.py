@@ -1,113 +1,285 @@
-"""Checks for the exercises of lesson 04 (a first GAN in Keras): the equilibrium loss, saturating against
-non-saturating gradients, and the size of the two networks."""
+"""Checks for the exercises of lesson 04 (the VAE objective): the importance-weighted bound, the KL's sign, a baseline
+for the score-function estimator, the decoder's best sigma, and the beta-VAE objective.
+
+Every check works on the lesson's linear-Gaussian model (``LESSON_MODEL``, ``X0``), whose log p(x) is exact, or on
+the same data the lesson uses, so an answer is compared with a known value, not with a second estimate.
+"""
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 import numpy as np
 
+from course_utils import vae_theory as vt
+
 from .feedback import close_to, correct, not_answered, wrong
-from .feedback import as_scalar as _scalar
 
-D_FAKE = np.array([0.01, 0.02, 0.05])
-
-
-def check_1(equilibrium_loss) -> bool:
-    """Exercise 1: the binary cross-entropy, averaged over one real (label 1) and one fake (label 0) example, of a
-    discriminator that outputs D = 0.5."""
-    if equilibrium_loss is None:
-        return not_answered("set equilibrium_loss with keras.losses.binary_crossentropy on targets [[1], [0]] and D = 0.5.")
-    value = _scalar(equilibrium_loss)
-    if value is None:
-        return wrong(f"equilibrium_loss should be one number (the mean over the two examples), got {equilibrium_loss!r:.60}.")
-    if close_to(value, math.log(4), rtol=1e-5):
-        return wrong("log 4 is the SUM of the real and the fake loss (lesson 02's -V at equilibrium). The exercise averages "
-                     "over the examples, as binary_crossentropy and Keras's reported d_loss do: take the mean.")
-    if close_to(value, -math.log(2), rtol=1e-5):
-        return wrong("the sign is flipped: a cross-entropy is -[y log D + (1 - y) log(1 - D)] >= 0.")
-    if close_to(value, 1.0, rtol=1e-5):
-        return wrong("1 is log 2 in bits; Keras (and the course) use natural logarithms, nats.")
-    if close_to(value, math.log10(2), rtol=1e-5):
-        return wrong("that is log10(2); cross-entropies use the natural logarithm.")
-    if close_to(value, 0.5, rtol=1e-5):
-        return wrong("0.5 is the discriminator's output D itself; the loss is the cross-entropy -log 0.5 per example.")
-    if not close_to(value, math.log(2), rtol=1e-5):
-        return wrong(f"got {value:.4f}. Each example costs -log 0.5 whatever its label; average the two.")
-    return correct(f"{value:.4f} = log 2: at the equilibrium D = 1/2 and the discriminator's loss per example is log 2, the "
-                   "dotted line in section 7's loss plot.")
+LESSON_MODEL = vt.LinearGaussianModel(W=np.array([[1.0, 0.8], [0.9, 1.1], [0.3, -0.1]]), b=np.array([0.5, -0.3, 0.2]),
+                                      sigma=0.7)
+X0 = np.array([1.6, 1.2, 0.4])
 
 
-def _per_example_or_mean(value, per_example):
-    """Does ``value`` match the per-example derivatives, the derivatives of the batch mean, or their mean?"""
-    array = np.asarray(value, dtype=np.float64)
-    if array.shape == per_example.shape:
-        return close_to(array, per_example, rtol=1e-4) or close_to(array, per_example / len(per_example), rtol=1e-4)
-    return array.size == 1 and close_to(array.ravel()[0], per_example.mean(), rtol=1e-4)
-
-
-def check_2(saturating, grad_saturating, grad_non_saturating) -> bool:
-    """Exercise 2: for D(G(z)) = [0.01, 0.02, 0.05], the saturating loss mean log(1 - D), and the derivatives with
-    respect to D of the saturating and the non-saturating (-log D) losses (per example, or their mean)."""
-    if saturating is None or grad_saturating is None or grad_non_saturating is None:
-        return not_answered("set saturating, grad_saturating and grad_non_saturating for d_fake = [0.01, 0.02, 0.05].")
+def _numbers(value):
+    """A float64 array, or None where the answer is not numeric."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
     try:
-        values = [np.asarray(v, dtype=np.float64) for v in (saturating, grad_saturating, grad_non_saturating)]
+        return np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        return wrong("the three answers should be numbers (or arrays of 3 numbers for the gradients).")
-    if values[0].size != 1:
-        return wrong("saturating is the batch loss: one number, the mean of log(1 - D) over the 3 examples.")
-    loss = float(values[0].ravel()[0])
-    expected_loss = float(np.mean(np.log(1 - D_FAKE)))
-    if close_to(loss, -expected_loss, rtol=1e-4):
-        return wrong("the saturating loss is E[log(1 - D(G(z)))] itself, which the generator minimises (it is the term of "
-                     "V the generator controls); you negated it.")
-    if close_to(loss, float(np.mean(np.log(D_FAKE))), rtol=1e-4) or close_to(loss, -float(np.mean(np.log(D_FAKE))), rtol=1e-4):
-        return wrong("you used log D(G(z)): that is the non-saturating loss. The saturating version is log(1 - D(G(z))).")
-    if close_to(loss, float(np.sum(np.log(1 - D_FAKE))), rtol=1e-4):
-        return wrong("that is the sum over the batch; the batch loss is the mean.")
-    if not close_to(loss, expected_loss, rtol=1e-4):
-        return wrong(f"saturating should be mean(log(1 - d_fake)); got {loss:.4f}.")
-    sat, non_sat = -1 / (1 - D_FAKE), -1 / D_FAKE
-    if _per_example_or_mean(values[1], -sat) or _per_example_or_mean(values[2], -non_sat):
-        return wrong("a sign is flipped: d/dD log(1 - D) = -1 / (1 - D), and d/dD (-log D) = -1 / D. Both are negative: "
-                     "raising D lowers both losses.")
-    if _per_example_or_mean(values[1], non_sat) and _per_example_or_mean(values[2], sat):
-        return wrong("the two gradients are swapped: the saturating loss log(1 - D) has derivative -1 / (1 - D).")
-    if _per_example_or_mean(values[1], -D_FAKE) or _per_example_or_mean(values[2], D_FAKE - 1):
-        return wrong("that is the derivative with respect to the logit (lesson 02); this exercise asks for the derivative "
-                     "with respect to D itself: d/dD log(1 - D) = -1 / (1 - D).")
-    if not _per_example_or_mean(values[1], sat):
-        return wrong("grad_saturating: the derivative of log(1 - D) with respect to D is -1 / (1 - D), for each D in d_fake.")
-    if not _per_example_or_mean(values[2], non_sat):
-        return wrong("grad_non_saturating: the derivative of -log D with respect to D is -1 / D, for each D in d_fake.")
-    return correct(f"mean gradients {sat.mean():.2f} (saturating) against {non_sat.mean():.1f} (non-saturating): when the "
-                   f"discriminator is confident, the non-saturating loss gives a {non_sat.mean() / sat.mean():.0f} times "
-                   "stronger signal.")
+        return None
 
 
-def check_3(g_params, d_params, generator, discriminator) -> bool:
-    """Exercise 3: the trainable parameters of the lesson's generator and discriminator (the models are passed so the
-    check counts the very networks the learner trained)."""
-    if g_params is None or d_params is None:
-        return not_answered("set g_params and d_params to the numbers of trainable parameters.")
-    g, d = _scalar(g_params), _scalar(d_params)
-    if g is None or d is None:
-        return wrong("g_params and d_params are numbers: sum(int(np.prod(w.shape)) for w in model.trainable_weights).")
-    g_expected, d_expected = generator.count_params(), discriminator.count_params()
-    if d == 0:
-        return wrong("0 trainable parameters for the discriminator: train_gan leaves it frozen (trainable = False) after its "
-                     "last generator step. Set discriminator.trainable = True before counting (or use count_params()).")
-    if g == g_expected + d_expected or d == g_expected + d_expected:
-        return wrong("that is the size of the stacked GAN model (generator + discriminator); count each network on its own.")
-    if g == len(generator.trainable_weights) or d == len(discriminator.weights):
-        return wrong("that is the number of weight tensors (kernels and biases), not of parameters: add up np.prod(w.shape).")
-    if g == d_expected and d == g_expected:
-        return wrong("the two counts are swapped.")
-    if g != g_expected:
-        return wrong(f"g_params should count every trainable number of the generator; got {g:,.0f}.")
-    if d != d_expected:
-        return wrong(f"d_params should count every trainable number of the discriminator; got {d:,.0f}.")
-    bigger = "generator" if g_expected > d_expected else "discriminator"
-    margin = abs(g_expected - d_expected) / min(g_expected, d_expected)
-    return correct(f"generator {g_expected:,}, discriminator {d_expected:,}: the {bigger} is bigger by {margin:.0%}; the two "
-                   "are matched in size, so neither overpowers the other by capacity alone.")
+# --------------------------------------------------------------------------------------------------------------------
+# Exercise 1: the importance-weighted bound
+# --------------------------------------------------------------------------------------------------------------------
+def _log_weights(n_replicates, n_importance, seed, mu_q, cov_q):
+    rng = np.random.default_rng(seed)
+    z = mu_q + rng.standard_normal((n_replicates, n_importance, 2)) @ np.linalg.cholesky(cov_q).T
+    return (LESSON_MODEL.log_likelihood(X0, z) + LESSON_MODEL.log_prior(z) - vt.mvn_log_density(z, mu_q, cov_q))
+
+
+@lru_cache(maxsize=1)
+def _iwae_reference():
+    """L_100 with q the prior, and the spread of one replicate, from 4,000 replicates (fixed seed)."""
+    log_w = _log_weights(4000, 100, 12345, np.zeros(2), np.eye(2))
+    per_replicate = np.logaddexp.reduce(log_w, axis=1) - math.log(100)
+    single = _log_weights(4000, 1, 54321, np.zeros(2), np.eye(2))[:, 0]
+    return float(per_replicate.mean()), float(per_replicate.std()), float(single.std())
+
+
+def check_1(iwae_bound) -> bool:
+    """Exercise 1: ``iwae_bound(x, model, mu_q, cov_q, n_importance, n_replicates, seed=0)`` returns the estimate of
+    L_L averaged over replicates (or a tuple whose first element is that estimate)."""
+    if iwae_bound is None:
+        return not_answered("define iwae_bound(x, model, mu_q, cov_q, n_importance, n_replicates, seed=0).")
+
+    def estimate(mu_q, cov_q, n_importance, n_replicates, seed):
+        result = iwae_bound(X0.copy(), LESSON_MODEL, mu_q.copy(), cov_q.copy(), n_importance, n_replicates, seed=seed)
+        if result is None:
+            return None
+        if isinstance(result, tuple):
+            result = result[0]
+        value = _numbers(result)
+        if value is None or value.shape not in ((), (1,)):
+            raise ValueError(f"expected one number (or (estimate, standard error)), got {result!r:.80}; average the "
+                             "per-replicate bounds into one estimate")
+        return float(value.ravel()[0])
+
+    log_px = float(LESSON_MODEL.log_marginal(X0))
+    post_mean, post_cov = LESSON_MODEL.posterior(X0)
+    try:
+        at_posterior = estimate(post_mean, post_cov, 10, 200, 1)
+        if at_posterior is None:
+            return not_answered("iwae_bound returns None: replace the `return None` with your estimate.")
+        l_1 = estimate(np.zeros(2), np.eye(2), 1, 4000, 2)
+        l_100 = estimate(np.zeros(2), np.eye(2), 100, 500, 3)
+    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
+        return wrong(f"calling iwae_bound raised {type(error).__name__}: {error}.")
+    if not all(np.isfinite([at_posterior, l_1, l_100])):
+        return wrong("got NaN or infinity: compute the log of the mean weight stably, "
+                     "np.logaddexp.reduce(log_w, axis=1) - np.log(n_importance).")
+    if abs(at_posterior - (log_px + math.log(10))) < 1e-6:
+        return wrong("with L = 10 your bound is log p(x) + log 10: that is the log of the SUM of the weights. "
+                     "L_L averages them: subtract log L.")
+    if abs(at_posterior - log_px) > 1e-6:
+        return wrong("with q the exact posterior every weight p(x, z) / q(z) equals p(x), so L_L = log p(x) exactly; yours "
+                     f"gives {at_posterior:.4f} instead of {log_px:.4f}. Check the log weight: "
+                     "log p(x|z) + log p(z) - log q(z), with q = N(mu_q, cov_q) (model.log_likelihood, model.log_prior, "
+                     "vt.mvn_log_density).")
+    elbo = vt.elbo_linear_gaussian(X0, LESSON_MODEL, np.zeros(2), np.eye(2))
+    reference_100, spread_100, spread_1 = _iwae_reference()
+    if abs(l_1 - elbo) > 5 * spread_1 / math.sqrt(4000):
+        return wrong(f"with L = 1 and q the prior, the bound is the ELBO, {elbo:.3f}; yours gives {l_1:.3f}. Draw z from "
+                     "q = N(mu_q, cov_q) and average the per-replicate bounds.")
+    if abs(l_100 - elbo) < 5 * spread_1 / math.sqrt(500):
+        return wrong("your L_100 equals the ELBO: you averaged the log weights (the mean of the logs). The bound takes the "
+                     "log of the mean of the weights: log (1/L) sum_l exp(log_w_l).")
+    tolerance = 5 * math.sqrt(spread_100 ** 2 / 500 + spread_100 ** 2 / 4000)
+    if abs(l_100 - reference_100) > tolerance:
+        return wrong(f"with L = 100 and q the prior, expected about {reference_100:.3f} (log p(x) = {log_px:.3f}); got "
+                     f"{l_100:.3f}. Use L independent samples per replicate and a log-mean-exp over them.")
+    return correct(f"L_1 = ELBO = {elbo:.2f} < L_100 = {reference_100:.2f} < log p(x) = {log_px:.2f}: more importance "
+                   "samples tighten the bound.")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Exercise 2: the KL is never negative
+# --------------------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _kl_median():
+    rng = np.random.default_rng(2024)
+    mu_q, mu_p = rng.normal(0, 2, (2, 10_000, 3))
+    logvar_q, logvar_p = rng.normal(0, 1.5, (2, 10_000, 3))
+    return float(np.median(vt.gaussian_kl(mu_q, logvar_q, mu_p, logvar_p)))
+
+
+def check_2(kl_values, kl_same) -> bool:
+    """Exercise 2: the KLs of 10,000 random pairs of 3-D diagonal Gaussians, and of each q with itself."""
+    if kl_values is None or kl_same is None:
+        return not_answered("set kl_values (10,000 KLs of random pairs) and kl_same (the KL of each q with itself).")
+    values, same = _numbers(kl_values), _numbers(kl_same)
+    if values is None or same is None:
+        return wrong("kl_values and kl_same should be arrays of numbers.")
+    if values.shape == (3,) or values.shape == (2,):
+        return wrong(f"kl_values has shape {values.shape}: vt.gaussian_kl sums over the LAST axis, which must be the 3 "
+                     "dimensions. Draw the means and log-variances with shape (10_000, 3).")
+    if values.shape == (10_000, 3):
+        return wrong("kl_values has one value per dimension; the KL of a 3-D diagonal Gaussian is the sum over the "
+                     "dimensions (vt.gaussian_kl does it), shape (10_000,).")
+    if values.shape != (10_000,):
+        return wrong(f"expected one KL per pair, shape (10_000,), got {values.shape}.")
+    if not np.all(np.isfinite(values)):
+        return wrong("some KLs are NaN or infinite: pass log-variances (any real number), not variances or log-stds.")
+    if values.min() < 0:
+        return wrong(f"a KL of {values.min():.3f} < 0 is impossible; if you wrote the formula yourself, compare it with "
+                     "vt.gaussian_kl (the variance ratio is sigma_q^2 / sigma_p^2, and the '- 1' is inside the 1/2).")
+    median, reference = float(np.median(values)), _kl_median()
+    if not 0.9 * reference < median < 1.1 * reference:
+        return wrong(f"the median KL is {median:.1f}, expected about {reference:.1f}. rng.normal(0, 2, ...) draws means with "
+                     "standard deviation 2 (variance 4); log-variances need standard deviation 1.5.")
+    if same.shape != values.shape:
+        return wrong(f"kl_same should have one value per pair, like kl_values, shape {values.shape}; got {same.shape}.")
+    if not np.allclose(same, 0.0, atol=1e-9):
+        return wrong("kl_same should be the KL of each Gaussian with ITSELF, vt.gaussian_kl(mu_q, logvar_q, mu_q, logvar_q), "
+                     f"which is 0; yours has values up to {np.abs(same).max():.3g}.")
+    return correct(f"the smallest of 10,000 KLs is {values.min():.4f} >= 0, and the KL of a Gaussian with itself is 0: "
+                   "log r <= r - 1 makes every term non-negative.")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Exercise 3: a baseline for the score-function estimator
+# --------------------------------------------------------------------------------------------------------------------
+def _gradient_setup():
+    decoder = vt.random_linear_gaussian(data_dim=20, latent_dim=5, sigma=0.5, seed=5)
+    x = decoder.sample(1, seed=105)[0][0]
+    return decoder, x, np.zeros(5), np.full(5, -1.0)
+
+
+@lru_cache(maxsize=1)
+def _variances():
+    """Per-sample variances (mean over the 5 coordinates) of the three estimators of d/dmu and of d/dlogvar,
+    from 200,000 noise draws (Monte-Carlo error about 1 %)."""
+    decoder, x, mu0, logvar0 = _gradient_setup()
+    eps = np.random.default_rng(777).standard_normal((200_000, 5))
+    z = mu0 + np.exp(0.5 * logvar0) * eps
+    f = decoder.log_likelihood(x, z)
+    f_grad = (x - z @ decoder.W.T - decoder.b) @ decoder.W / decoder.sigma ** 2
+    sigma = np.exp(0.5 * logvar0)
+    by_parameter = {}
+    for name, score, pathwise in (("mu", eps / sigma, f_grad), ("logvar", 0.5 * (eps ** 2 - 1), f_grad * 0.5 * sigma * eps)):
+        by_parameter[name] = (float((f[:, None] * score).var(0).mean()), float(((f - f.mean())[:, None] * score).var(0).mean()),
+                              float(pathwise.var(0).mean()))
+    return by_parameter
+
+
+def check_3(plain, with_baseline, reparam) -> bool:
+    """Exercise 3: per-sample variances (mean over coordinates) of d/dmu: score function, with the baseline c = mean f,
+    and reparameterised."""
+    if plain is None or with_baseline is None or reparam is None:
+        return not_answered("set plain, with_baseline and reparam to the three variances of the d/dmu estimates.")
+    got = [_numbers(v) for v in (plain, with_baseline, reparam)]
+    if any(v is None or v.shape != () for v in got):
+        return wrong("each answer is one number: estimator_stats(...)['variance'].mean() (the mean over the 5 coordinates).")
+    got = np.array([float(v) for v in got])
+    expected = np.array(_variances()["mu"])
+    close = lambda values, target: bool(np.all(np.abs(values / target - 1) < 0.15))   # noqa: E731  (sampling: 1-3 %)
+    if close(got, expected):
+        return correct(f"the baseline cuts the score-function variance about {expected[0] / expected[1]:.0f}-fold, but the "
+                       f"reparameterised estimator is still about {expected[1] / expected[2]:.0f} times better.")
+    if close(got, np.array(_variances()["logvar"])):
+        return wrong("these are the variances of the log-variance gradients (the second array each estimator returns); "
+                     "the exercise compares d/dmu, the first ([0]).")
+    if close(got ** 2, expected):
+        return wrong("these look like standard deviations; the exercise compares variances (estimator_stats(...)['variance']).")
+    if close(got, 5 * expected):
+        return wrong("these are 5 times too large: average the variance over the 5 coordinates (.mean()), do not sum.")
+    if abs(got[1] / got[0] - 1) < 0.01:
+        return wrong("with_baseline equals plain: the baseline had no effect. Pass baseline=c, with c = f(z).mean() over "
+                     "the same samples z = mu0 + exp(logvar0 / 2) * eps.")
+    if close(got[[0, 2]], expected[[0, 2]]):
+        return wrong(f"plain and reparam are right, with_baseline is not (expected about {expected[1]:.3g}): the baseline "
+                     "is one number, the average of f over the samples, passed as score_function_gradient(..., baseline=c).")
+    return wrong(f"expected about {expected[0]:.3g}, {expected[1]:.3g} and {expected[2]:.3g}. Use the K = 5 `decoder` and `x` "
+                 "of the cell above, mu0 = 0, logvar0 = -1, and the first array (d/dmu) of each estimator.")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Exercise 4: the decoder's best sigma
+# --------------------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _residual_mse():
+    from course_utils import datasets
+    (x_train, _), _ = datasets.load_mnist()
+    mean_digit = x_train[:1000].reshape(1000, -1).mean(0) / 255.0
+    grey = x_train[:16].reshape(16, -1) / 255.0
+    means = 0.5 * grey + 0.5 * mean_digit
+    return float(np.mean((grey - means) ** 2))
+
+
+def check_4(best_sigma) -> bool:
+    """Exercise 4: the sigma on the grid np.linspace(0.05, 1, 400) that minimises the summed Gaussian NLL of section 5."""
+    if best_sigma is None:
+        return not_answered("set best_sigma to the sigma (a value from the grid) with the smallest total NLL.")
+    value = _numbers(best_sigma)
+    if value is None or value.shape != ():
+        return wrong("best_sigma is one number: sigmas[np.argmin(total_nll)].")
+    value = float(value)
+    sigmas = np.linspace(0.05, 1, 400)
+    step, mse = sigmas[1] - sigmas[0], _residual_mse()
+    if abs(value - math.sqrt(mse)) <= step:
+        return correct(f"sigma = {value:.4f}, and sqrt(MSE) = {math.sqrt(mse):.4f}: the best decoder variance is the mean "
+                       "squared error.")
+    if abs(value - mse) <= step ** 2 + 1e-9 or abs(value - mse) / mse < 0.02:
+        return wrong("that is the MSE itself, which is the best sigma SQUARED: sigma = sqrt(MSE). (Or scan the grid.)")
+    if float(value).is_integer() and 0 <= value < 400:
+        return wrong(f"{int(value)} looks like an index into the grid: best_sigma = sigmas[{int(value)}].")
+    if abs(value - sigmas[0]) < 1e-12 or abs(value - sigmas[-1]) < 1e-12:
+        return wrong("that is an end of the grid: did you take argmax? The best sigma MINIMISES the negative log-likelihood.")
+    return wrong(f"got {value:.4f}. Sum vt.gaussian_nll(grey, means, s) over the 16 images for each s in the grid and take "
+                 "the s with the smallest total; it should match sqrt(mean((grey - means) ** 2)).")
+
+
+# --------------------------------------------------------------------------------------------------------------------
+# Exercise 5: the beta-VAE objective
+# --------------------------------------------------------------------------------------------------------------------
+def check_5(beta_objective) -> bool:
+    """Exercise 5: ``beta_objective(x, model, mu_q, cov_q, beta)`` = reconstruction - beta * KL(q || prior), with the
+    reconstruction term E_q[log p(x|z)] = ELBO + KL."""
+    if beta_objective is None:
+        return not_answered("define beta_objective(x, model, mu_q, cov_q, beta).")
+    rng = np.random.default_rng(5)
+    cases = []
+    for beta in (3.0, 0.5, 1.0):
+        a = rng.normal(0, 0.5, (2, 2))
+        cases.append((rng.normal(0, 1, 2), a @ a.T + 0.1 * np.eye(2), beta))
+    got, pieces = [], []
+    for mu_q, cov_q, beta in cases:
+        try:
+            value = beta_objective(X0.copy(), LESSON_MODEL, mu_q.copy(), cov_q.copy(), beta)
+        except Exception as error:  # the learner's function may fail in any way: report it, do not raise
+            return wrong(f"calling beta_objective raised {type(error).__name__}: {error}.")
+        if value is None:
+            return not_answered("beta_objective returns None: replace the `return None` with L_beta.")
+        value = _numbers(value)
+        if value is None or value.size != 1:
+            return wrong("beta_objective should return one number, L_beta for this x and q.")
+        got.append(float(value.ravel()[0]))
+        kl = vt.gaussian_kl_full(mu_q, cov_q, np.zeros(2), np.eye(2))
+        elbo = vt.elbo_linear_gaussian(X0, LESSON_MODEL, mu_q, cov_q)
+        pieces.append((elbo, kl, beta))
+    got = np.array(got)
+    expected = np.array([elbo + kl - beta * kl for elbo, kl, beta in pieces])
+    if close_to(got, expected, rtol=1e-9, atol=1e-9):
+        return correct("L_beta = (ELBO + KL) - beta KL; at beta = 1 it is the ELBO.")
+    if close_to(got, [elbo - beta * kl for elbo, kl, beta in pieces]):
+        return wrong("you used the ELBO as the reconstruction term; the ELBO already subtracts one KL. The reconstruction "
+                     "term is ELBO + KL(q || p(z)), then subtract beta * KL.")
+    if close_to(got, -expected):
+        return wrong("the sign is flipped: L_beta is the objective to MAXIMISE, reconstruction - beta * KL.")
+    if close_to(got, [beta * (elbo + kl) - kl for elbo, kl, beta in pieces]):
+        return wrong("beta multiplies the KL term, not the reconstruction.")
+    if close_to(got, [elbo for elbo, _, _ in pieces]):
+        return wrong("your objective does not depend on beta: it is the ELBO. Subtract beta * KL from the reconstruction.")
+    return wrong("L_beta = E_q[log p(x|z)] - beta KL(q || N(0, I)); get KL from vt.gaussian_kl_full(mu_q, cov_q, 0, I) and "
+                 "the reconstruction as vt.elbo_linear_gaussian(...) + KL.")

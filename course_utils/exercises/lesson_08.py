@@ -1,4 +1,6 @@
-"""Checks for the exercises of lesson 08 (the VAE in Keras)."""
+"""Checks for the exercises of lesson 08 (GAN training problems): vanishing gradients at a confident discriminator,
+interpolation weights drawn from the wrong distribution, the mode-coverage metric under collapse, and the WGAN-GP
+gradient penalty written by the learner."""
 from __future__ import annotations
 
 import math
@@ -6,301 +8,322 @@ import math
 import numpy as np
 
 from .feedback import close_to, correct, not_answered, wrong
+from .feedback import as_scalar as _scalar
 
 
-def _kl_reference(z_mean, z_log_var):
-    return 0.5 * np.sum(z_mean ** 2 + np.exp(z_log_var) - 1.0 - z_log_var, axis=1)
+def _sigmoid(logit):
+    return 1.0 / (1.0 + math.exp(-logit))
 
 
-def check_1(kl_per_image) -> bool:
-    """Exercise 1: ``kl_per_image(z_mean, z_log_var)`` returns KL(q || N(0, I)) for each image, shape (N,)."""
-    if kl_per_image is None:
-        return not_answered("define kl_per_image(z_mean, z_log_var) returning one KL value per image.")
-    rng = np.random.default_rng(8)
-    z_mean, z_log_var = rng.normal(size=(5, 3)), rng.normal(size=(5, 3))
-    expected = _kl_reference(z_mean, z_log_var)
-    try:
-        got = np.asarray(kl_per_image(z_mean.copy(), z_log_var.copy()), dtype=np.float64)
-    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
-        return wrong(f"kl_per_image raised {type(error).__name__}: {error}. It gets two NumPy arrays of shape (N, K).")
-    if got.shape == (3,) or (got.shape == () and close_to(got, _kl_reference(z_mean, z_log_var).sum())):
-        return wrong("you summed over the batch (axis 0). Sum over the latent dimensions (axis=1) to get one value per image.")
-    if got.shape != (5,):
-        return wrong(f"expected one value per image, shape (5,) for 5 images, got shape {got.shape}.")
-    if close_to(got, 2 * expected):
-        return wrong("twice the right value: the KL between Gaussians has a factor 1/2 in front.")
-    if close_to(got, expected / 3):
-        return wrong("you averaged over the latent dimensions; the KL of independent dimensions is their SUM.")
-    if close_to(got, -expected):
-        return wrong("the sign is flipped: a KL divergence is never negative.")
-    if close_to(got, 0.5 * np.sum(z_mean ** 2 + z_log_var - 1.0 - np.log(np.abs(z_log_var) + 1e-300), axis=1)):
-        return wrong("z_log_var is log(sigma^2): the variance is exp(z_log_var), not z_log_var itself.")
-    if not close_to(got, expected, rtol=1e-6):
-        return wrong("compare with KL = 0.5 * sum_k (mu_k^2 + sigma_k^2 - 1 - log sigma_k^2), sigma_k^2 = exp(z_log_var_k).")
-    return correct("One KL per image, summed over the latent dimensions.")
+def check_1(grad_saturating, grad_non_saturating) -> bool:
+    """Exercise 1: the derivatives in the logit l = -10 of log(1 - sigmoid(l)) and of -log sigmoid(l)."""
+    if grad_saturating is None or grad_non_saturating is None:
+        return not_answered("set grad_saturating = -sigma(l) and grad_non_saturating = -(1 - sigma(l)) at l = -10.")
+    sat, non_sat = _scalar(grad_saturating), _scalar(grad_non_saturating)
+    if sat is None or non_sat is None:
+        return wrong("each gradient is one number, the derivative at the single logit l = -10.")
+    s = _sigmoid(-10.0)
+    expected = (-s, -(1 - s))
+    tolerance = dict(rtol=1e-4, atol=0)
+    if close_to(sat, expected[0], **tolerance) and close_to(non_sat, expected[1], **tolerance):
+        return correct(f"{expected[0]:.2e} against {expected[1]:.5f}: the non-saturating gradient is e^10 = "
+                       f"{expected[1] / expected[0]:,.0f} times larger where the discriminator is sure a fake is fake.")
+    if close_to(sat, -expected[0], **tolerance) or close_to(non_sat, -expected[1], **tolerance):
+        return wrong("a sign is flipped: both derivatives are negative (raising the logit, i.e. fooling D more, lowers "
+                     "both losses): -sigma(l) and -(1 - sigma(l)).")
+    if close_to(sat, expected[1], **tolerance) and close_to(non_sat, expected[0], **tolerance):
+        return wrong("the two are swapped, or you evaluated them at l = +10: sigma(-10) is tiny (4.5e-5), so the "
+                     "saturating gradient -sigma(l) is the one that vanishes.")
+    if close_to(sat, -1 / (1 - s), **tolerance) or close_to(non_sat, -1 / s, **tolerance):
+        return wrong("those are derivatives with respect to D = sigma(l); the exercise asks for the derivative in the logit "
+                     "l, which multiplies by sigma'(l) = sigma(l)(1 - sigma(l)).")
+    if abs(sat) < 1e-12:
+        return wrong("grad_saturating is exactly 0: it is small but not zero, -sigma(-10) = -4.54e-05 (use 1 / (1 + "
+                     "np.exp(-logit)), not a rounded value).")
+    if not close_to(sat, expected[0], **tolerance):
+        return wrong(f"grad_saturating = -sigma(l) with sigma(l) = 1 / (1 + e^(-l)) at l = -10; got {sat:.3g}.")
+    return wrong(f"grad_non_saturating = -(1 - sigma(l)) at l = -10; got {non_sat:.6g}.")
 
 
-def check_2(bits_per_dim, nats_per_image) -> bool:
-    """Exercise 2: a negative log-likelihood in nats per 28x28 image converted to bits per dimension (pixel)."""
-    if bits_per_dim is None:
-        return not_answered("set bits_per_dim from the test negative ELBO in nats per image.")
-    expected = nats_per_image / (784 * math.log(2))
-    if close_to(bits_per_dim, nats_per_image / 784):
-        return wrong("that is nats per pixel. One nat is 1/ln 2 = 1.443 bits: divide by ln 2 as well.")
-    if close_to(bits_per_dim, nats_per_image / math.log(2)):
-        return wrong("that is bits per image. 'Per dimension' means per pixel: divide by 28 * 28 = 784 as well.")
-    if close_to(bits_per_dim, nats_per_image * math.log(2) / 784):
-        return wrong("multiplied by ln 2 instead of dividing: bits = nats / ln 2.")
-    if not close_to(bits_per_dim, expected, rtol=1e-4):
-        return wrong("bits per dimension = nats per image / (784 * ln 2).")
-    return correct(f"{nats_per_image:.1f} nats per image = {expected:.4f} bits per pixel.")
-
-
-def check_3(iw_bound) -> bool:
-    """Exercise 3: ``iw_bound(log_w)`` turns log importance weights of shape (k, N) into L_k, shape (N,)."""
-    if iw_bound is None:
-        return not_answered("define iw_bound(log_w) for log weights of shape (k, N).")
-    rng = np.random.default_rng(3)
-    log_w = rng.normal(-800.0, 4.0, size=(50, 4))       # realistic: log p(x, z) of a 784-pixel image is hundreds of nats below 0
-    top = log_w.max(0)
-    expected = top + np.log(np.mean(np.exp(log_w - top), axis=0))
-    try:
-        got = np.asarray(iw_bound(log_w.copy()), dtype=np.float64)
-    except Exception as error:
-        return wrong(f"iw_bound raised {type(error).__name__}: {error}. It gets one NumPy array of shape (k, N).")
-    if got.shape != (4,):
-        return wrong(f"expected one bound per image, shape (N,) = (4,), got {got.shape}: reduce over axis 0 (the k samples).")
-    if not np.all(np.isfinite(got)):
-        return wrong("got -inf or NaN: exp(-800) underflows to 0. Subtract the largest log weight before exp (log-sum-exp).")
-    if close_to(got, log_w.mean(0)):
-        return wrong("that is the mean of the logs, i.e. the ELBO estimate; L_k is the log of the mean of the weights.")
-    if close_to(got, expected + math.log(50)):
-        return wrong("that is log of the SUM of the weights; L_k averages them: subtract log k.")
-    if not close_to(got, expected, rtol=1e-9, atol=1e-6):
-        return wrong("L_k = log (1/k) sum_i exp(log_w_i), computed as max + log(mean(exp(log_w - max))).")
-    return correct("A stable log-mean-exp over the k samples.")
-
-
-# ---------------------------------------------------------------------------------------------- exercise 4
-def _stable_bce(x, logits):
-    """Binary cross-entropy of targets x from logits, per pixel, computed stably (as tf.nn.sigmoid_cross_entropy_with_logits)."""
-    return np.maximum(logits, 0) - logits * x + np.log1p(np.exp(-np.abs(logits)))
-
-
-def _sigmoid(logits):
-    return 1.0 / (1.0 + np.exp(-logits))
-
-
-def _reconstructions(x, logits) -> dict:
-    """Per-image reconstruction terms: the right one and the typical mistakes, each ``(N,)``."""
-    n = len(x)
-    # Keras's from_logits=False clips what it is given to [1e-7, 1 - 1e-7], in float32 (where 1 - p is then 1.19e-7)
-    eps, one = np.float32(1e-7), np.float32(1.0)
-    probs_clipped = np.clip(logits.astype(np.float32), eps, one - eps)
-    as_probabilities = -(x * np.log(probs_clipped) + (1 - x) * np.log(one - probs_clipped)).astype(np.float64)
-    per_pixel = {"right": _stable_bce(x, logits),
-                 "double_sigmoid": _stable_bce(x, _sigmoid(logits)),
-                 "logits_as_probabilities": as_probabilities}
-    terms = {}
-    for name, values in per_pixel.items():
-        values = values.reshape(n, -1)
-        terms[name] = values.sum(axis=1)
-        terms[name + "+pixel_mean"] = values.mean(axis=1)
-    return terms
-
-
-def _kls(z_mean, z_log_var) -> dict:
-    """Per-image KL terms: the right one and the typical mistakes, each ``(N,)``."""
-    inside = z_mean ** 2 + np.exp(z_log_var) - 1.0 - z_log_var
-    right = 0.5 * inside.sum(axis=1)
-    return {"right": right, "latent_mean": 0.5 * inside.mean(axis=1), "sign": -right, "no_half": 2 * right,
-            "missing": np.zeros_like(right)}
-
-
-_RECONSTRUCTION_HINTS = {
-    "pixel_mean": "the reconstruction term is AVERAGED over the pixels: that divides it by 784, a hidden beta = 784 on the "
-                  "KL (the classic bug of section 4). Sum the binary cross-entropy over the pixels of each image",
-    "double_sigmoid": "the reconstruction term treats sigmoid(logits) as logits, a sigmoid applied twice: "
-                      "tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits) takes the decoder's logits as they are",
-    "logits_as_probabilities": "the reconstruction term treats the logits as probabilities (a binary cross-entropy with "
-                               "from_logits=False on the decoder's output); the decoder returns logits: use "
-                               "tf.nn.sigmoid_cross_entropy_with_logits, or from_logits=True",
-}
-_KL_HINTS = {
-    "latent_mean": "the KL is AVERAGED over the latent units; the KL of independent units is their SUM (exercise 1)",
-    "sign": "the KL's sign is flipped: the negative ELBO is reconstruction PLUS the KL, and a KL is never negative",
-    "no_half": "the KL is twice the right value: the Gaussian KL has a factor 1/2 in front",
-    "missing": "there is no KL term: reconstruction alone is a plain autoencoder's loss. Add "
-               "0.5 * sum over the latent units of (mu^2 + sigma^2 - 1 - log sigma^2)",
-}
-
-
-def _diagnose(value, x, logits, z_mean, z_log_var):
-    """The hints for the combination of typical mistakes whose value matches ``value``; None if none matches."""
-    reconstructions, kls = _reconstructions(x, logits), _kls(z_mean, z_log_var)
-    reductions = {"mean": np.mean, "sum": np.sum}
-    for r_name, r_values in reconstructions.items():
-        for k_name, k_values in kls.items():
-            for r_reduce in reductions:
-                for k_reduce in reductions:
-                    candidate = reductions[r_reduce](r_values) + reductions[k_reduce](k_values)
-                    if close_to(value, candidate, rtol=1e-4):
-                        hints = [_RECONSTRUCTION_HINTS[part] for part in r_name.split("+") if part != "right"]
-                        if k_name != "right":
-                            hints.append(_KL_HINTS[k_name])
-                        if r_reduce == "sum" and (k_reduce == "sum" or k_name == "missing"):
-                            hints.append("the loss is SUMMED over the batch: take the mean over the images "
-                                         "(tf.reduce_mean), so the loss is in nats per image and does not grow with the batch size")
-                        elif k_reduce == "sum" and k_name != "missing":
-                            hints.append("the KL is summed over the batch axis as well (the other classic bug of section 4): "
-                                         "sum over the latent units only (axis=1), then average over the images")
-                        elif r_reduce == "sum":
-                            hints.append("the reconstruction term is summed over the batch as well: sum over the pixels of "
-                                         "each image, then average over the images")
-                        return hints
-    if close_to(value, -(np.mean(reconstructions["right"]) + np.mean(kls["right"])), rtol=1e-4):
-        return ["that is the ELBO itself; the loss to minimise is its negative, reconstruction + KL"]
-    return None
-
-
-def _call(fn, name, *args, graph=False):
-    """(array, None) or (None, a verdict-ready problem): the learner's function, run eagerly or inside tf.function."""
-    import tensorflow as tf
-    try:
-        value = tf.function(fn)(*args) if graph else fn(*args)
-    except Exception as error:   # the learner's function may fail in any way: report it, do not raise
-        if graph:
-            return None, (f"{name} works on concrete numbers but raised {type(error).__name__} inside tf.function, where "
-                          "train_step runs it on symbolic tensors. Use TensorFlow ops (tf.exp, tf.reduce_sum, tf.reduce_mean, "
-                          "tf.nn.sigmoid_cross_entropy_with_logits), not NumPy.")
-        return None, f"{name} raised {type(error).__name__}: {error}."
+def check_2(outside) -> bool:
+    """Exercise 2: the fraction of 100,000 standard-normal alphas outside [0, 1]."""
+    if outside is None:
+        return not_answered("set outside to the fraction of the standard-normal alphas with alpha < 0 or alpha > 1.")
+    value = _scalar(outside)
     if value is None:
-        return None, None
+        return wrong("outside is one number, a fraction between 0 and 1: np.mean((alphas < 0) | (alphas > 1)).")
+    phi_1 = 0.5 * (1 + math.erf(1 / math.sqrt(2)))
+    exact = 0.5 + 1 - phi_1
+    tolerance = 0.01                        # the fraction of 100,000 draws has a standard error of 0.0015
+    if abs(value - exact) < tolerance:
+        return correct(f"{value:.3f}, exact {exact:.3f}: two thirds of the interpolates fall off the segment between real "
+                       "and fake, where the penalty has no business; alpha must be uniform on [0, 1].")
+    if abs(value - (1 - exact)) < tolerance:
+        return wrong("that is the fraction INSIDE [0, 1]; the exercise asks for the fraction outside (alpha < 0 or > 1).")
+    if abs(value - 0.5) < tolerance:
+        return wrong("that counts only alpha < 0; add the alphas above 1: (alphas < 0) | (alphas > 1).")
+    if abs(value - (1 - phi_1)) < tolerance:
+        return wrong("that counts only alpha > 1; add the negative alphas: (alphas < 0) | (alphas > 1).")
+    if value < tolerance:
+        return wrong("almost no alpha falls outside: did you draw them uniformly (the fix)? This exercise measures keras-io's "
+                     "old bug, alphas from a standard NORMAL (rng.standard_normal).")
+    if value > 1:
+        return wrong(f"{value:g} is a count; the exercise asks for a fraction: divide by the number of draws (np.mean).")
+    return wrong(f"got {value:.3f}; expected about Phi(0) + 1 - Phi(1) = {exact:.3f}. Draw 100,000 alphas with "
+                 "rng.standard_normal and take np.mean((alphas < 0) | (alphas > 1)).")
+
+
+def check_3(coverage) -> bool:
+    """Exercise 3: ``metrics.modes_covered`` on the data points with x1 > 1.2, with the lesson's metric settings."""
+    if coverage is None:
+        return not_answered("set coverage = metrics.modes_covered(collapsed, **metric) for the points with x1 > 1.2.")
     try:
-        return np.asarray(value, dtype=np.float64), None
+        covered, high_quality = coverage
+        covered, high_quality = int(covered), float(high_quality)
     except (TypeError, ValueError):
-        return None, f"{name} returned {type(value).__name__}, not numbers."
+        return wrong("coverage should be what metrics.modes_covered returns: a pair (covered, high_quality).")
+    if covered == 8:
+        return wrong("8 modes covered: that is the whole ring. Keep only the points with x1 > 1.2: data[data[:, 0] > 1.2].")
+    if covered == 3 and high_quality < 0.9:
+        return wrong(f"3 modes, but only {high_quality:.0%} high quality: pass the lesson's metric settings, "
+                     "metrics.modes_covered(collapsed, **metric); the default std is 0.02, and our ring's modes have std 0.05.")
+    if covered != 3:
+        return wrong(f"{covered} modes: the centres with x1 > 1.2 are at angles 0 and +-45 degrees (x1 = 2 and 1.41), so "
+                     "three modes remain. Filter with data[:, 0] > 1.2 (the first coordinate).")
+    if high_quality < 0.95:
+        return wrong(f"high_quality {high_quality:.3f}: real data points from the kept modes should almost all be high "
+                     "quality (about 0.99). Use the data points themselves, with **metric.")
+    return correct(f"3 of 8 modes covered, yet high quality {high_quality:.3f}: collapse costs coverage, not quality, so "
+                   "a generator must be judged on both.")
 
 
-def _one_number_close(value, expected, rtol=1e-4, atol=1e-6) -> bool:
-    return value is not None and value.size == 1 and close_to(float(value.ravel()[0]), expected, rtol=rtol, atol=atol)
+# --------------------------------------------------------------------------------------------------------
+# Exercise 4: the gradient penalty, written by the learner
+# --------------------------------------------------------------------------------------------------------
+class _LinearCritic:
+    """C(x) = x . w for points (batch, 2): its input gradient is w everywhere, so the penalty is (|w| - 1)^2 whatever
+    alpha is; ``kernel`` is a variable, so the penalty's gradient with respect to the critic's weights is known too."""
+
+    def __init__(self, w):
+        import tensorflow as tf
+        self.kernel = tf.Variable(np.asarray(w, dtype=np.float32).reshape(-1, 1), name="kernel")
+
+    def __call__(self, x, training=False):
+        import tensorflow as tf
+        return tf.matmul(tf.convert_to_tensor(x, tf.float32), self.kernel)
 
 
-def check_4(reparameterise, vae_loss) -> bool:
-    """Exercise 4: ``reparameterise(z_mean, z_log_var, eps)`` returns ``z = mu + exp(log_var / 2) * eps`` and
-    ``vae_loss(x, logits, z_mean, z_log_var)`` the batch's mean negative ELBO in nats per image, in TensorFlow ops."""
+class _RecordingCritic:
+    """C(x) = |x|^2 / 2, whose input gradient is x itself; it keeps every batch it is called on, so the check can read
+    the interpolates back (and, from them, each example's alpha)."""
+
+    def __init__(self):
+        self.inputs = []
+
+    def __call__(self, x, training=False):
+        import tensorflow as tf
+        x = tf.convert_to_tensor(x, tf.float32)
+        if tf.executing_eagerly():
+            self.inputs.append(np.asarray(x, dtype=np.float64))
+        return 0.5 * tf.reduce_sum(tf.square(x), axis=1, keepdims=True)
+
+
+def _gp_points(n: int = 1000, seed: int = 4):
+    """Fixed real and fake points (n, 2) whose every coordinate differs by at least 0.5, so alpha can be read back."""
+    rng = np.random.default_rng(seed)
+    fake = rng.normal(0.0, 0.7, (n, 2))
+    real = fake + rng.uniform(0.5, 1.5, (n, 2)) * rng.choice([-1.0, 1.0], (n, 2))
+    return real.astype(np.float32), fake.astype(np.float32)
+
+
+def _call_penalty(gradient_penalty, critic, real, fake, seed):
+    """``(value, None)`` or ``(None, error)``: the learner's function may fail in any way."""
     import tensorflow as tf
-    if reparameterise is None or vae_loss is None:
-        return not_answered("define reparameterise(z_mean, z_log_var, eps) and vae_loss(x, logits, z_mean, z_log_var).")
-    rng = np.random.default_rng(84)
-    n, k = 6, 4
-    mu, log_var, eps = (rng.normal(size=(n, k)) for _ in range(3))
-    log_var = np.clip(log_var, -2.5, 2.5)
-    f32 = lambda a: tf.constant(a, dtype=tf.float32)   # noqa: E731 - what train_step hands the functions
+    try:
+        return gradient_penalty(critic, tf.constant(real), tf.constant(fake), seed=seed), None
+    except Exception as error:  # report it, never raise
+        return None, error
 
-    # --- the sampling step
-    z, problem = _call(reparameterise, "reparameterise", f32(mu), f32(log_var), f32(eps))
-    if problem:
-        return wrong(problem + " It gets three float32 tensors of shape (N, K).")
-    if z is None:
-        return not_answered("reparameterise returns None: replace the `return None` with z = mu + sigma * eps.")
-    if z.shape != (n, k):
-        return wrong(f"reparameterise should return one code per image, shape (N, K) = {(n, k)}, like its inputs; got {z.shape}.")
-    expected_z = mu + np.exp(log_var / 2) * eps
-    if not close_to(z, expected_z, rtol=1e-5, atol=1e-5):
-        z_without_noise, _ = _call(reparameterise, "reparameterise", f32(mu), f32(log_var), f32(np.zeros_like(eps)))
-        if not np.all(np.isfinite(z)):
-            return wrong("reparameterise gives NaN or inf: z_log_var is log sigma^2 and can be negative, so take no square "
-                         "root or log of it; sigma = exp(z_log_var / 2).")
-        if close_to(z, mu + np.exp(log_var) * eps):
-            return wrong("you scaled eps by exp(z_log_var), the VARIANCE sigma^2; the noise is scaled by the standard deviation "
-                         "sigma = exp(z_log_var / 2).")
-        if close_to(z, mu + log_var * eps):
-            return wrong("z_log_var is log sigma^2, not sigma: the standard deviation is exp(z_log_var / 2).")
-        if close_to(z, mu + np.exp(-log_var / 2) * eps):
-            return wrong("exp(-z_log_var / 2) is 1 / sigma; the noise is scaled by sigma = exp(+z_log_var / 2).")
-        if close_to(z, mu + eps):
-            return wrong("the noise is not scaled: z = mu + sigma * eps with sigma = exp(z_log_var / 2).")
-        if z_without_noise is not None and not close_to(z_without_noise, mu, rtol=1e-5, atol=1e-5):
-            return wrong("with eps = 0 the code should be exactly z_mean. Use the eps you are given (the model draws it "
-                         "from its seeded Sampling noise), do not draw your own.")
-        return wrong("compare with z = z_mean + exp(z_log_var / 2) * eps, elementwise.")
 
-    # --- the loss, on general inputs
-    x = (rng.random((n, 28, 28, 1)) < 0.3).astype(np.float64)
-    logits = rng.normal(0.0, 2.0, size=x.shape)
-    expected = float(np.mean(_stable_bce(x, logits).reshape(n, -1).sum(axis=1)) + np.mean(_kls(mu, log_var)["right"]))
-    value, problem = _call(vae_loss, "vae_loss", f32(x), f32(logits), f32(mu), f32(log_var))
-    if problem:
-        return wrong(problem + " It gets x (N, 28, 28, 1) in {0, 1}, logits of the same shape, z_mean and z_log_var (N, K).")
+def _last_line(error, limit: int = 200) -> str:
+    """The line of an error message that says what went wrong (a graph error starts with the traceback of its trace)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    line = lines[-1] if lines else ""
+    return line.removeprefix(f"{type(error).__name__}: ")[:limit]
+
+
+def _raised(error) -> str:
+    message = f"gradient_penalty raised {type(error).__name__}: {str(error)[:300]}"
+    if "None" in str(error) or "NoneType" in str(error):
+        message += (". A None usually comes from tape.gradient: inside the tape, tape.watch(x_hat) and call the critic on "
+                    "x_hat, then take tape.gradient(scores, x_hat)")
+    return message + "."
+
+
+def check_4(gradient_penalty) -> bool:
+    """Exercise 4: ``gradient_penalty(critic, real, fake, seed)`` for points of shape (batch, 2), compared with what
+    ``wgan.gradient_penalty`` computes, on critics whose answer does not depend on how alpha is drawn: a linear critic
+    (the penalty is (|w| - 1)^2), a recording critic (alpha is read back from the interpolates), a dead critic where
+    real == fake (the critic's gradient through the penalty must be finite), and a run inside a ``tf.function``."""
+    if gradient_penalty is None:
+        return not_answered("define gradient_penalty(critic, real, fake, seed) returning the WGAN-GP penalty.")
+    import keras
+    import tensorflow as tf
+
+    real, fake = _gp_points()
+    n = len(real)
+    # 1. A linear critic C(x) = x . w: the gradient is w at every point, so the penalty is (|w| - 1)^2 for any alpha.
+    w = np.array([3.0, 4.0])
+    norm = float(np.linalg.norm(w))                      # 5
+    linear = _LinearCritic(w)
+    with tf.GradientTape() as outer:
+        value, error = _call_penalty(gradient_penalty, linear, real, fake, keras.random.SeedGenerator(0))
+    if error is not None:
+        if isinstance(error, TypeError) and "seed" in str(error) and "keyword" in str(error):
+            return wrong("the training step calls gradient_penalty(critic, real, fake, seed=...): name the fourth "
+                         "parameter `seed`.")
+        _, error_with_int = _call_penalty(gradient_penalty, _LinearCritic(w), real, fake, 0)
+        if error_with_int is None:
+            return wrong(f"your function works with seed=0 but not with a keras.random.SeedGenerator, which is what "
+                         f"WGANGP passes (seed=self.noise_seeds); tf.random.uniform cannot take one ({type(error).__name__}: "
+                         f"{str(error)[:120]}). Draw with keras.random.uniform(shape, 0.0, 1.0, seed=seed), which takes an "
+                         "int or a SeedGenerator.")
+        return wrong(_raised(error))
     if value is None:
-        return not_answered("vae_loss returns None: replace the `return None` with reconstruction + KL, averaged over the batch.")
-    per_image = _stable_bce(x, logits).reshape(n, -1).sum(axis=1) + _kls(mu, log_var)["right"]
-    if value.shape == (n,) and close_to(value, per_image, rtol=1e-4):
-        return wrong("these are the right values for each image; the loss the optimiser minimises is one number, their "
-                     "mean over the batch (tf.reduce_mean).")
-    if value.size != 1:
-        return wrong(f"vae_loss should return one number (the batch's mean negative ELBO), got shape {value.shape}.")
-    value = float(value.ravel()[0])
-    if not close_to(value, expected, rtol=1e-4):
-        if not np.isfinite(value):
-            in_unit_interval = 0.05 + 0.9 * rng.random(x.shape)            # where log(logits) and log(1 - logits) exist
-            positive_log_var = np.abs(log_var) + 0.5                       # where log(z_log_var) exists
-            with_probabilities, _ = _call(vae_loss, "vae_loss", f32(x), f32(in_unit_interval), f32(mu), f32(log_var))
-            with_positive_log_var, _ = _call(vae_loss, "vae_loss", f32(x), f32(logits), f32(mu), f32(positive_log_var))
-            if with_positive_log_var is not None and np.all(np.isfinite(with_positive_log_var)):
-                return wrong("vae_loss gives NaN for negative z_log_var: you take the log of z_log_var, which is already "
-                             "log sigma^2 (and can be negative). In the KL, log sigma^2 is z_log_var itself and sigma^2 = "
-                             "exp(z_log_var).")
-            if with_probabilities is not None and np.all(np.isfinite(with_probabilities)):
-                return wrong("vae_loss gives NaN or inf for negative logits: the decoder returns logits, not probabilities, "
-                             "so log(logits) is undefined; compute the binary cross-entropy from the logits "
-                             "(tf.nn.sigmoid_cross_entropy_with_logits).")
-            return wrong("vae_loss gives NaN or inf. Compute the reconstruction with "
-                         "tf.nn.sigmoid_cross_entropy_with_logits and take no log of z_log_var (it already is log sigma^2).")
-        hints = _diagnose(value, x, logits, mu, log_var)
-        if hints:
-            return wrong("; and ".join(hints) + ".")
-        # not a known mistake: say which term is off, each measured where the other one is (nearly) zero
-        zeros, sure = np.zeros_like(mu), (2 * x - 1) * 15.0              # logits so confident that the BCE is ~0
-        at_prior, _ = _call(vae_loss, "vae_loss", f32(x), f32(sure), f32(zeros), f32(zeros))             # ~ KL(0, 0) = 0
-        kl_only, _ = _call(vae_loss, "vae_loss", f32(x), f32(sure), f32(mu), f32(log_var))               # ~ KL
-        recon_at_prior, _ = _call(vae_loss, "vae_loss", f32(x), f32(logits), f32(zeros), f32(zeros))     # reconstruction + KL(0, 0)
-        sure_bce = float(np.mean(_stable_bce(x, sure).reshape(n, -1).sum(axis=1)))
-        if _one_number_close(at_prior, sure_bce, atol=1e-3) and \
-                _one_number_close(kl_only, np.mean(_kls(mu, log_var)["right"]) + sure_bce, atol=1e-3):
-            return wrong("your KL is right (checked with logits so confident that the reconstruction term is almost 0); the "
-                         "reconstruction term is off: the mean over images of the sum over pixels of BCE(x, logits).")
-        if at_prior is not None and recon_at_prior is not None and at_prior.size == 1 and \
-                _one_number_close(recon_at_prior - at_prior, np.mean(_reconstructions(x, logits)["right"]) - sure_bce):
-            return wrong("your reconstruction term is right (it changes with the logits as it should); the KL is off: it must "
-                         "be 0 at z_mean = z_log_var = 0 and equal 0.5 * sum over latent units of (z_mean^2 + exp(z_log_var) "
-                         "- 1 - z_log_var), averaged over images.")
-        return wrong("both terms are off. Check them one at a time: the reconstruction, sum over pixels of "
-                     "tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits); the KL, 0.5 * sum over latent units "
-                     "of (z_mean^2 + exp(z_log_var) - 1 - z_log_var); add them per image, then tf.reduce_mean over images.")
+        return not_answered("gradient_penalty returns None: replace `return None` with the penalty.")
+    linear_tensor = value
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return wrong(f"gradient_penalty should return one number (a scalar tensor), got {type(value).__name__}.")
+    if array.size == n:
+        return wrong(f"you return {array.size} numbers, one per example: the penalty is their mean over the batch, "
+                     "tf.reduce_mean(tf.square(norms - 1.0)).")
+    if array.size != 1:
+        return wrong(f"gradient_penalty should return one number (a scalar tensor), got an array of shape {array.shape}: "
+                     "one gradient norm per example (sum over axis 1), then the mean of (norm - 1)^2 over the batch.")
+    linear_value, linear_expected = float(array.ravel()[0]), (norm - 1.0) ** 2       # 16
+    no_sqrt = ("you used the squared norm sum(g^2) where the norm belongs: take the square root, "
+               "norm = sqrt(sum g^2 + 1e-12), then (norm - 1)^2.")
+    formula_mistakes = [
+        ((norm ** 2 - 1.0) ** 2, no_sqrt),
+        (norm ** 2 - 1.0, no_sqrt),
+        (norm ** 2, "that penalty pulls the gradient norm towards 0: it must pull it towards 1, (norm - 1)^2 (the "
+                    "\"- 1\" is missing)."),
+        (norm - 1.0, "the deviation norm - 1 must be squared: the mean of (norm - 1)^2."),
+        (n * linear_expected, f"that is {n} times the penalty: you summed over the batch; the penalty is the mean over "
+                              "the batch (tf.reduce_mean), so it does not grow with the batch size."),
+        ((norm / n - 1.0) ** 2, "the gradient is that of the MEAN score, which divides every example's gradient by the "
+                                "batch size: take tape.gradient(scores, x_hat) of the scores themselves."),
+        ((norm * np.sqrt(n) - 1.0) ** 2, "you took one norm over the whole batch: each example has its own gradient "
+                                         "norm, the sum of g^2 over its coordinates (axis 1) only."),
+    ]
+    linear_right = close_to(linear_value, linear_expected)
+    if not linear_right:
+        for result, hint in formula_mistakes:
+            if close_to(linear_value, result, rtol=1e-3):
+                return wrong(hint)
+        # not a formula mistake: where the gradient is taken shows in step 2, which reads the interpolates back
 
-    # --- confident logits: a loss computed from probabilities breaks where the decoder is sure
-    confident = np.where(rng.random(x.shape) < 0.1, 1 - x, x)     # 10 % of the pixels confidently wrong
-    sure_logits = (2 * confident - 1) * 40.0
-    zeros = np.zeros_like(mu)
-    sure_expected = float(np.mean(_stable_bce(x, sure_logits).reshape(n, -1).sum(axis=1)))
-    sure_value, problem = _call(vae_loss, "vae_loss", f32(x), f32(sure_logits), f32(zeros), f32(zeros))
-    if problem or not _one_number_close(sure_value, sure_expected, rtol=1e-3):
-        if problem or sure_value is None or sure_value.size != 1:
-            got = "fails"
-        else:
-            got = f"gives {float(sure_value.ravel()[0]):.4g} nats instead of {sure_expected:.4g}"
-        return wrong(f"right on moderate logits, but with confident ones (|logit| = 40, some of them wrong) your loss {got}: "
-                     "going through probabilities, sigmoid(40) rounds to 1 in float32, so log(1 - p) is -inf, or is clipped "
-                     "(Keras clips at 1e-7, so a confidently wrong pixel costs 16 nats instead of 40). Compute the binary "
-                     "cross-entropy from the logits: tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits).")
+    # 2. A recording critic C(x) = |x|^2 / 2: read the interpolates back, and from them each example's alpha.
+    recording = _RecordingCritic()
+    value, error = _call_penalty(gradient_penalty, recording, real, fake, keras.random.SeedGenerator(1))
+    if error is not None:
+        return wrong(_raised(error))
+    inputs = [x for x in recording.inputs if x.shape == real.shape]
+    if not inputs:
+        shapes = sorted({x.shape for x in recording.inputs})
+        return wrong("the critic was never called on a batch of points like the inputs" +
+                     (f" (only on shapes {shapes})" if shapes else "") + ": call it on the interpolates x_hat, of the "
+                     "same shape as real.")
+    on_real = any(np.allclose(x, real, atol=1e-6) for x in inputs)
+    on_fake = any(np.allclose(x, fake, atol=1e-6) for x in inputs)
+    others = [x for x in inputs if not np.allclose(x, real, atol=1e-6) and not np.allclose(x, fake, atol=1e-6)]
+    if not others and on_real:
+        return wrong("the critic's gradient is taken at the REAL points: the penalty belongs on the interpolates "
+                     "x_hat = alpha * real + (1 - alpha) * fake, between the two distributions.")
+    if not others and on_fake:
+        return wrong("the critic's gradient is taken at the generated (fake) points: the penalty belongs on the "
+                     "interpolates x_hat = alpha * real + (1 - alpha) * fake, between the two distributions.")
+    x_hat = others[-1]
+    alphas = (x_hat - fake) / (real - fake)              # (n, 2): what each coordinate was given
+    outside = float(np.mean((alphas < -1e-3) | (alphas > 1 + 1e-3)))
+    if outside > 0:
+        return wrong(f"{outside:.0%} of your alphas lie outside [0, 1], so x_hat leaves the segment between real and fake: "
+                     "alpha must be uniform on [0, 1], not normal (keras-io's old bug, exercise 2): "
+                     "keras.random.uniform(shape, 0.0, 1.0, seed=seed).")
+    spread = float(np.abs(alphas[:, 0] - alphas[:, 1]).max())
+    if spread > 1e-3:
+        return wrong("each coordinate of an example got its own alpha, so x_hat is not on the segment between the real and "
+                     "the fake point (it lands in the box they span): draw ONE alpha per example, shape (batch, 1), "
+                     "broadcast over its coordinates.")
+    alpha = alphas[:, 0]
+    if alpha.var() < 1e-6:
+        return wrong(f"every example got the same alpha ({alpha.mean():.3f}): draw one alpha per example, shape (batch, 1), "
+                     "so the penalty samples the whole segment of every pair.")
+    if abs(alpha.mean() - 0.5) > 0.05 or abs(alpha.var() - 1 / 12) > 0.02:
+        return wrong(f"your alphas lie in [0, 1] but are not uniform there (mean {alpha.mean():.3f}, variance "
+                     f"{alpha.var():.4f}; a uniform alpha has 0.5 and 1/12 = 0.0833): keras.random.uniform(shape, 0.0, 1.0, "
+                     "seed=seed).")
+    got = _scalar(value)
+    if got is None:
+        return wrong(f"with a second critic, gradient_penalty returned {value!r:.80}, not one finite number.")
+    size = np.sqrt(np.sum(x_hat ** 2, axis=1))           # C's gradient at x_hat is x_hat itself
+    expected = float(np.mean((np.sqrt(size ** 2 + 1e-12) - 1.0) ** 2))
+    if close_to(got, np.mean((alpha * size - 1.0) ** 2), rtol=1e-3):
+        return wrong("you differentiated with respect to the REAL points (through x_hat = alpha * real + ..., which adds "
+                     "a factor alpha): take the gradient with respect to the interpolates themselves, "
+                     "tape.watch(x_hat); tape.gradient(scores, x_hat).")
+    if close_to(got, np.mean(((1.0 - alpha) * size - 1.0) ** 2), rtol=1e-3):
+        return wrong("you differentiated with respect to the generated (fake) points (through x_hat, which adds a "
+                     "factor 1 - alpha): take the gradient with respect to the interpolates themselves, "
+                     "tape.watch(x_hat); tape.gradient(scores, x_hat).")
+    if not linear_right:
+        return wrong(f"for a linear critic C(x) = w . x with |w| = {norm:g}, the gradient is w at every point, so the "
+                     f"penalty is (|w| - 1)^2 = {linear_expected:g} whatever alpha is; yours gives {linear_value:.6g}.")
+    if not close_to(got, expected, rtol=1e-3):
+        return wrong(f"with the critic C(x) = |x|^2 / 2, whose gradient at x_hat is x_hat, the penalty at the interpolates "
+                     f"your function made is {expected:.6g}; yours gives {got:.6g}. Is the gradient taken at x_hat, with "
+                     "respect to x_hat?")
+    # The penalty must be differentiable with respect to the critic's weights: that is how it trains the critic.
+    weight_grad = outer.gradient(linear_tensor, linear.kernel) if tf.is_tensor(linear_tensor) else None
+    expected_grad = 2.0 * (norm - 1.0) * w / norm        # d/dw (|w| - 1)^2
+    if weight_grad is None or not close_to(np.asarray(weight_grad).ravel(), expected_grad, rtol=1e-3):
+        return wrong("the value is right, but the critic's weights get no (or a wrong) gradient from it: keep the whole "
+                     "penalty a TensorFlow computation (no .numpy(), no NumPy, no tf.stop_gradient), so the optimiser "
+                     "can push the critic's gradient norm towards 1.")
 
-    # --- both must run inside train_step's tf.function
-    for fn, name, args in ((reparameterise, "reparameterise", (f32(mu), f32(log_var), f32(eps))),
-                           (vae_loss, "vae_loss", (f32(x), f32(logits), f32(mu), f32(log_var)))):
-        _, problem = _call(fn, name, *args, graph=True)
-        if problem:
-            return wrong(problem)
-    return correct(f"z = mu + sigma * eps, and a loss of {expected:.2f} nats per image on the check's batch: "
-                   "reconstruction summed over pixels plus the KL summed over latent units, averaged over images.")
+    # 3. A dead critic (all weights 0) where real == fake: its gradient is 0, where the plain sqrt has an infinite slope.
+    dead = _LinearCritic([0.0, 0.0])
+    with tf.GradientTape() as outer:
+        value, error = _call_penalty(gradient_penalty, dead, real, real, keras.random.SeedGenerator(2))
+    if error is not None:
+        return wrong(_raised(error) + " (on real == fake, with a critic whose weights are all 0)")
+    weight_grad = outer.gradient(value, dead.kernel) if tf.is_tensor(value) else None
+    finite = weight_grad is not None and bool(np.all(np.isfinite(np.asarray(weight_grad))))
+    if not finite or _scalar(value) is None:
+        return wrong("where the critic is flat (here real == fake and a critic with all weights 0), your penalty gives the "
+                     "critic NaN gradients: the plain sqrt (and tf.norm) has an infinite derivative at 0. Use "
+                     "norm = sqrt(sum g^2 + 1e-12).")
+
+    # 4. Inside a tf.function, as in fit: the function must trace, and alpha must be fresh at every call.
+    quadratic = _RecordingCritic()                       # records nothing in a graph; its gradient is x
+    seeds = keras.random.SeedGenerator(3)
+
+    @tf.function
+    def step(r, f):
+        return gradient_penalty(quadratic, r, f, seed=seeds)
+
+    try:
+        first, second = (float(step(tf.constant(real), tf.constant(fake))) for _ in range(2))
+    except Exception as error:
+        return wrong(f"your function works eagerly but fails inside a tf.function, where fit runs the training step "
+                     f"({type(error).__name__}: {_last_line(error)}): use TensorFlow or Keras operations (keras.random, "
+                     "tf.GradientTape), not NumPy.")
+    if first == second:
+        return wrong("inside a tf.function (as in fit) your alphas are the same at every call: they were drawn once, "
+                     "when the function was traced (NumPy, or a fixed seed). Draw them with "
+                     "keras.random.uniform(shape, 0.0, 1.0, seed=seed): the SeedGenerator moves on at every step.")
+    return correct(f"(|w| - 1)^2 = {linear_expected:g} for the linear critic and the right penalty at your interpolates; "
+                   f"one alpha per example, uniform on [0, 1] (mean {alpha.mean():.3f}, variance {alpha.var():.4f}); "
+                   "finite gradients where the critic is flat, fresh alphas at every step.")

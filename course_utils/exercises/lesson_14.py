@@ -1,77 +1,84 @@
-"""Checks for the exercises of lesson 14 (colour characters): the nearest training image behind a copy check, and an
-attribute vector in the generator's latent space."""
+"""Checks for the exercises of lesson 14 (applications). Each prints a verdict and returns True/False."""
 from __future__ import annotations
 
 import numpy as np
 
-from .feedback import correct, not_answered, wrong
+from .feedback import close_to, correct, not_answered, wrong
+
+EXERCISE_1_MSE = 0.004
 
 
-def _call(function, *args):
-    try:
-        return function(*args), None
-    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
-        return None, f"{function.__name__}(...) raised {type(error).__name__}: {error}."
+def check_1(psnr_db) -> bool:
+    """Exercise 1: the PSNR in dB of a restoration whose mean squared error is 0.004 (images in [0, 1])."""
+    if psnr_db is None:
+        return not_answered("set `psnr_db` to 10 log10(MAX^2 / MSE) for MSE = 0.004 and MAX = 1.")
+    expected = 10 * np.log10(1.0 / EXERCISE_1_MSE)
+    if close_to(psnr_db, expected):
+        return correct(f"{expected:.2f} dB: halving the MSE would add 3.01 dB.")
+    if close_to(psnr_db, 10 * np.log10(1.0 / np.sqrt(EXERCISE_1_MSE))):
+        return wrong("you used the root-mean-square error; with the factor 10 the formula takes the *mean squared* "
+                     "error (or write 20 log10(MAX / RMSE)).")
+    if close_to(psnr_db, 20 * np.log10(1.0 / EXERCISE_1_MSE)):
+        return wrong("20 log10 goes with the RMSE; with the MSE (a squared quantity) the factor is 10.")
+    if close_to(psnr_db, -expected):
+        return wrong("the ratio is MAX^2 / MSE (signal over error), so a good restoration gives a large positive number.")
+    if close_to(psnr_db, 10 * np.log(1.0 / EXERCISE_1_MSE)):
+        return wrong("decibels use the base-10 logarithm: np.log10, not np.log.")
+    return wrong("PSNR = 10 log10(MAX^2 / MSE) with MAX = 1 for images in [0, 1].")
 
 
-def check_1(nearest_training_image) -> bool:
-    """Exercise 1: ``nearest_training_image(image, train)`` returns the index of the training image at the smallest
-    Euclidean distance from ``image`` (one image ``(H, W, C)`` against ``(N, H, W, C)``)."""
-    if nearest_training_image is None:
-        return not_answered("define nearest_training_image(image, train) returning an index.")
-    rng = np.random.default_rng(7)
-    train = rng.uniform(-1, 1, (300, 8, 8, 3)).astype(np.float32)
-    image = train[123] + rng.normal(0, 0.05, (8, 8, 3)).astype(np.float32)
-    distances = np.sqrt(((train - image) ** 2).sum(axis=(1, 2, 3)))
-    result, error = _call(nearest_training_image, image, train)
-    if error:
-        return wrong(error)
-    if result is None:
-        return not_answered("nearest_training_image returns None: replace the `return None` with an index.")
-    if isinstance(result, float | np.floating) or (np.ndim(result) == 0 and not float(result).is_integer()):
-        return wrong(f"got {float(result):.3f}, a distance; return the index of the nearest image (np.argmin).")
-    if np.ndim(result) != 0:
-        return wrong(f"got an array of shape {np.shape(result)}; return one index, the argmin over the training images "
-                     "of their distance to the image (sum the squared differences over height, width and channels).")
-    if int(result) == int(distances.argmax()):
-        return wrong("that is the farthest training image: the nearest has the smallest distance (argmin, not argmax).")
-    if int(result) != 123:
-        return wrong(f"got index {int(result)}; the image was made from training image 123 with a little noise. Subtract "
-                     "the image from every training image, square, sum over axes (1, 2, 3), take the argmin.")
-    return correct("a sample whose nearest training image is (almost) itself is a copy; the lesson's copy check asks "
-                   "how near the nearest is, compared with unseen real images.")
+def _exercise_2_data(seed: int):
+    rng = np.random.default_rng(seed)
+    restored, target = rng.random((3, 28, 28, 1)), rng.random((3, 28, 28, 1))
+    mask = np.ones((3, 28, 28, 1))
+    mask[:, 8:20, 8:20] = 0.0
+    mask[1, :5] = 0.0
+    return restored, target, mask
 
 
-def check_2(attribute_vector) -> bool:
-    """Exercise 2: ``attribute_vector(codes, has_attribute)`` returns the mean code of the images that have the
-    attribute minus the mean code of those that do not (Radford et al. 2016, White 2016): a vector of shape (d,)."""
-    if attribute_vector is None:
-        return not_answered("define attribute_vector(codes, has_attribute) returning one vector.")
-    rng = np.random.default_rng(13)
-    codes = rng.standard_normal((400, 8)).astype(np.float32)
-    has = rng.random(400) < 0.3
-    codes[has] += np.linspace(1.0, -1.0, 8, dtype=np.float32)   # the attribute moves the codes along a known direction
-    expected = codes[has].mean(0) - codes[~has].mean(0)
-    result, error = _call(attribute_vector, codes, has)
-    if error:
-        return wrong(error)
-    if result is None:
-        return not_answered("attribute_vector returns None: replace the `return None` with the vector.")
-    result = np.asarray(result, dtype=np.float64)
-    if result.shape != expected.shape:
-        return wrong(f"the vector has shape {result.shape}; it is one code-sized vector, shape {expected.shape}: average "
-                     "over the images (axis 0), not over the code's coordinates.")
-    if np.allclose(result, -expected, atol=1e-4):
-        return wrong("the sign is reversed: mean of the codes WITH the attribute minus the mean of those WITHOUT, so that "
-                     "adding the vector adds the attribute.")
-    if np.allclose(result, codes[has].mean(0), atol=1e-4):
-        return wrong("that is the mean code of the images with the attribute; subtract the mean of those without it, so "
-                     "what they share (the average character) cancels.")
-    if np.allclose(result, expected / np.linalg.norm(expected), atol=1e-4):
-        return wrong("the direction is right, but keep its length: the difference of the means says how far the "
-                     "attribute moves a code; the lesson scales it with its own strength slider.")
-    if not np.allclose(result, expected, atol=1e-4):
-        return wrong("compare codes[has_attribute].mean(axis=0) - codes[~has_attribute].mean(axis=0) with yours: "
-                     "has_attribute is a boolean mask, one entry per code.")
-    return correct("the difference of the two means points from 'without' to 'with'; added to any code, it adds the "
-                   "attribute, as far as the generator learned it as one direction.")
+def check_2(masked_squared_error) -> bool:
+    """Exercise 2: ``masked_squared_error(restored, target, mask)`` -> one number per image: the sum over the
+    visible pixels (mask 1) of the squared difference."""
+    if masked_squared_error is None:
+        return not_answered("define `masked_squared_error(restored, target, mask)` and pass the function itself.")
+    if not callable(masked_squared_error):
+        return wrong("pass the function itself (`masked_squared_error`), not its result.")
+    for seed in (0, 1):
+        restored, target, mask = _exercise_2_data(seed)
+        try:
+            value = np.asarray(masked_squared_error(restored.copy(), target.copy(), mask.copy()), dtype=np.float64)
+        except Exception as error:  # a learner's bug must not stop the notebook
+            return wrong(f"your function raised {type(error).__name__}: {error}")
+        squared = (restored - target) ** 2
+        expected = np.sum(mask * squared, axis=(1, 2, 3))
+        if close_to(value, expected):
+            continue
+        if value.shape != expected.shape:
+            if close_to(value, expected.sum()) or close_to(value, expected.mean()):
+                return wrong("return one number per image (sum over axes 1, 2, 3), not one for the whole batch.")
+            return wrong(f"expected one number per image, shape {expected.shape}; got shape {value.shape}.")
+        if close_to(value, squared.sum(axis=(1, 2, 3))):
+            return wrong("the missing pixels are in your sum: multiply the squared difference by the mask first.")
+        if close_to(value, np.mean(mask * squared, axis=(1, 2, 3))):
+            return wrong("sum over the pixels rather than averaging: the mean divides by all 784 pixels, visible or not.")
+        if close_to(value, np.sum((1 - mask) * squared, axis=(1, 2, 3))):
+            return wrong("mask 1 means *visible*: you summed over the missing pixels, which we do not know.")
+        return wrong("compute np.sum(mask * (restored - target) ** 2, axis=(1, 2, 3)).")
+    return correct("one masked sum per image, as in restoration.masked_loss (before dividing by 2 sigma^2).")
+
+
+def check_3(z_new, z, mean_from, mean_to) -> bool:
+    """Exercise 3: move the code ``z`` of an item of class A to class B by the difference of class means."""
+    if z_new is None:
+        return not_answered("set `z_new` to the moved code: start from z and add the offset from class A's mean to B's.")
+    z, mean_from, mean_to = (np.asarray(a, dtype=np.float64) for a in (z, mean_from, mean_to))
+    expected = z + (mean_to - mean_from)
+    if close_to(z_new, expected, rtol=1e-4, atol=1e-5):
+        return correct("z + (mean of B - mean of A): the item keeps what is its own and takes on B's average shape.")
+    if close_to(z_new, z + (mean_from - mean_to), rtol=1e-4, atol=1e-5):
+        return wrong("the offset points the wrong way: it goes from A's mean to B's, mean_to - mean_from.")
+    if close_to(z_new, z + mean_to, rtol=1e-4, atol=1e-5):
+        return wrong("subtract class A's mean too: adding only B's mean also adds everything the two classes share.")
+    if close_to(z_new, mean_to, rtol=1e-4, atol=1e-5):
+        return wrong("that is B's average item: start from this item's own code z and add the offset.")
+    return wrong("z_new = z + (mean_to - mean_from), computed with NumPy arrays of the same shape as z.")

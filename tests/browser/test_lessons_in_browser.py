@@ -2,9 +2,9 @@
 
 nbval proves that every cell runs; it cannot prove that a figure reaches the page or that an ipywidgets slider
 redraws its plot. This test starts JupyterLab on localhost (quick mode, token auth), opens copies of lesson 00
-and of lesson 07 (a class/seed widget) in Debian's Chromium driven by Playwright, runs all cells from the Run
+and of lesson 09 (a class/seed widget) in Debian's Chromium driven by Playwright, runs all cells from the Run
 menu, and checks: no error output, every code cell ran, images render, and moving the seed slider with the
-keyboard changes the displayed image. Lesson 07 runs in load mode (``COURSE_TRAINING=load``, the shipped
+keyboard changes the displayed image. Lesson 09 runs in load mode (``COURSE_TRAINING=load``, the shipped
 checkpoints), as a workshop runs it: nbval already runs its training branch, so this is its load-mode run
 (tests/test_load_mode.py leaves it out wherever this test can run). To show the checks can fail, a cell that raises is then appended to the
 copy of lesson 00 and run: they must name its error. Screenshots go to notebooks/outputs/browser/ (git-ignored):
@@ -38,7 +38,7 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium")) if p
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 LESSON_00 = "00_setup_and_tour.ipynb"
-WIDGET_LESSON = "07_conditional_gan.ipynb"   # the class dropdown and the "noise seed" IntSlider
+WIDGET_LESSON = "09_conditional_gan.ipynb"   # the class dropdown and the "noise seed" IntSlider
 
 
 def _missing():
@@ -255,7 +255,7 @@ def test_lesson_00_runs_in_jupyterlab(lab, browser):
         page.close()
 
 
-def test_lesson_07_seed_slider_changes_the_image(lab, browser):
+def test_lesson_09_seed_slider_changes_the_image(lab, browser):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page, seconds = open_and_run_all(browser, lab, WIDGET_LESSON)
     try:
@@ -268,7 +268,7 @@ def test_lesson_07_seed_slider_changes_the_image(lab, browser):
         printed = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)
             .flatMap(c => c.type === 'code' ? c.outputs.toJSON() : []).filter(o => o.output_type === 'stream')
             .map(o => o.text).join('')""")
-        assert "loaded checkpoint" in printed, "lesson 07 should run in load mode here and print what it loaded"
+        assert "loaded checkpoint" in printed, "lesson 09 should run in load mode here and print what it loaded"
 
         # interactive_figure: the controls, then the figure as an ordinary image output that a move replaces.
         widget_cell = page.locator(".jp-CodeCell", has=page.locator(".widget-slider", has_text="noise seed")).first

@@ -1,67 +1,125 @@
 """Lesson 04's exercise checks: right answers pass, typical wrong ones fail with their hint, None is 'not answered'."""
-import math
-
-import keras
 import numpy as np
 import pytest
 
-from course_utils import gan
+from course_utils import datasets, vae_theory as vt
 from course_utils.exercises import lesson_04 as exercises
-
-D_FAKE = np.array([0.01, 0.02, 0.05])
 
 
 def test_not_answered(capsys):
-    assert exercises.check_1(None) is False and exercises.check_2(None, None, None) is False
-    assert exercises.check_3(None, None, None, None) is False
-    assert capsys.readouterr().out.count("Not answered yet") == 3
+    assert exercises.check_1(None) is False and exercises.check_2(None, None) is False
+    assert exercises.check_3(None, None, None) is False and exercises.check_4(None) is False
+    assert exercises.check_5(None) is False
+    assert exercises.check_1(lambda *args, **kwargs: None) is False       # the untouched skeletons
+    assert exercises.check_5(lambda *args: None) is False
+    assert capsys.readouterr().out.count("Not answered yet") == 7
 
 
-@pytest.mark.parametrize("answer, hint", [(math.log(4), "SUM"), (-math.log(2), "sign"), (1.0, "bits"),
-                                          (0.5, "output D itself"), (math.log10(2), "log10"), (0.7, "-log 0.5"),
-                                          ([0.69, 0.69], "one number")])
-def test_check_1(capsys, answer, hint):
-    targets = np.array([[1.0], [0.0]])
-    right = float(np.mean(keras.losses.binary_crossentropy(targets, np.full((2, 1), 0.5))))
-    assert exercises.check_1(right) is True
-    assert "Correct" in capsys.readouterr().out
-    assert exercises.check_1(answer) is False
-    assert hint in capsys.readouterr().out
+def make_iwae(mistake=None):
+    def iwae_bound(x, model, mu_q, cov_q, n_importance, n_replicates, seed=0):
+        rng = np.random.default_rng(seed)
+        z = mu_q + rng.standard_normal((n_replicates, n_importance, model.latent_dim)) @ np.linalg.cholesky(cov_q).T
+        log_w = model.log_likelihood(x, z) + model.log_prior(z)
+        if mistake != "no q":
+            log_w = log_w - vt.mvn_log_density(z, mu_q, cov_q)
+        if mistake == "mean of logs":
+            per_replicate = log_w.mean(axis=1)
+        else:
+            per_replicate = np.logaddexp.reduce(log_w, axis=1) - (0 if mistake == "sum" else np.log(n_importance))
+        if mistake == "per replicate":
+            return per_replicate
+        return per_replicate.mean(), per_replicate.std(ddof=1) / np.sqrt(n_replicates)
+    return iwae_bound
+
+
+def test_check_1(capsys):
+    assert exercises.check_1(make_iwae()) is True
+    assert exercises.check_1(lambda *a, **k: make_iwae()(*a, **k)[0]) is True      # the estimate alone is fine too
+    assert capsys.readouterr().out.count("Correct") == 2
+    for mistake, hint in [("sum", "subtract log L"), ("no q", "Check the log weight"), ("mean of logs", "mean of the logs"),
+                          ("per replicate", "one number")]:
+        assert exercises.check_1(make_iwae(mistake)) is False
+        assert hint in capsys.readouterr().out
+    assert exercises.check_1(lambda x, model, mu_q, cov_q, n_importance, n_replicates: 0.0) is False   # no seed argument
+    assert "raised TypeError" in capsys.readouterr().out
+
+
+def kl_draws(mean_scale=2.0, logvar_scale=1.5, shape=(10_000, 3), seed=4):
+    rng = np.random.default_rng(seed)
+    mu_q, mu_p = rng.normal(0, mean_scale, (2,) + shape)
+    logvar_q, logvar_p = rng.normal(0, logvar_scale, (2,) + shape)
+    return vt.gaussian_kl(mu_q, logvar_q, mu_p, logvar_p), vt.gaussian_kl(mu_q, logvar_q, mu_q, logvar_q)
 
 
 def test_check_2(capsys):
-    loss = np.mean(np.log(1 - D_FAKE))
-    sat, non_sat = -1 / (1 - D_FAKE), -1 / D_FAKE
-    for grads in ((sat.mean(), non_sat.mean()), (sat, non_sat), (sat / 3, non_sat / 3)):   # mean, per example, of the mean
-        assert exercises.check_2(loss, *grads) is True
-    assert capsys.readouterr().out.count("Correct") == 3
-    wrong_answers = [((-loss, sat, non_sat), "you negated it"), ((np.mean(np.log(D_FAKE)), sat, non_sat), "log D(G(z))"),
-                     ((3 * loss, sat, non_sat), "sum over the batch"), ((loss, -sat, non_sat), "sign is flipped"),
-                     ((loss, non_sat, sat), "swapped"), ((loss, -D_FAKE, D_FAKE - 1), "respect to the logit"),
-                     ((loss, sat * 2, non_sat), "grad_saturating"), ((loss, sat, non_sat * 2), "grad_non_saturating"),
-                     ((loss, "a", non_sat), "should be numbers")]
-    for answer, hint in wrong_answers:
-        assert exercises.check_2(*answer) is False
-        assert hint in capsys.readouterr().out
-
-
-@pytest.fixture(scope="module")
-def networks():
-    generator, discriminator = gan.build_generator(64), gan.build_discriminator()
-    gan.build_gan(generator, discriminator)               # freezes the discriminator, as after train_gan
-    return generator, discriminator
-
-
-def test_check_3(capsys, networks):
-    generator, discriminator = networks
-    g_right = sum(int(np.prod(w.shape)) for w in generator.trainable_weights)
-    d_right = discriminator.count_params()
-    assert exercises.check_3(g_right, d_right, generator, discriminator) is True
+    values, same = kl_draws()
+    assert exercises.check_2(values, same) is True
     assert "Correct" in capsys.readouterr().out
-    frozen = sum(int(np.prod(w.shape)) for w in discriminator.trainable_weights)
-    wrong_answers = [((g_right, frozen), "frozen"), ((g_right + d_right, d_right), "stacked GAN"),
-                     ((len(generator.trainable_weights), d_right), "weight tensors"), ((d_right, g_right), "swapped"),
-                     ((g_right - 1, d_right), "g_params"), ((g_right, d_right + 1), "d_params"), (("many", d_right), "numbers")]
-    for (g, d), hint in wrong_answers:
-        assert exercises.check_3(g, d, generator, discriminator) is False
+    wrong_answers = [(kl_draws(mean_scale=4.0), "standard deviation 2"), (kl_draws(logvar_scale=2.25), "standard deviation"),
+                     (kl_draws(shape=(3, 10_000)), "LAST axis"), ((values, values), "ITSELF"),
+                     ((-values, same), "impossible"), ((values[:100], same[:100]), "shape (10_000,)")]
+    for (answer_values, answer_same), hint in wrong_answers:
+        assert exercises.check_2(answer_values, answer_same) is False
         assert hint in capsys.readouterr().out
+
+
+def variances(samples=20_000, seed=6, which=0, baseline=True):
+    decoder = vt.random_linear_gaussian(data_dim=20, latent_dim=5, sigma=0.5, seed=5)
+    x = decoder.sample(1, seed=105)[0][0]
+    mu0, logvar0 = np.zeros(5), np.full(5, -1.0)
+    f = lambda z: decoder.log_likelihood(x, z)                                           # noqa: E731
+    f_grad = lambda z: (x - z @ decoder.W.T - decoder.b) @ decoder.W / decoder.sigma ** 2  # noqa: E731
+    eps = np.random.default_rng(seed).standard_normal((samples, 5))
+    c = f(mu0 + np.exp(0.5 * logvar0) * eps).mean() if baseline else 0.0
+    return [vt.estimator_stats(estimates[which])["variance"].mean() for estimates in (
+        vt.score_function_gradient(f, mu0, logvar0, eps), vt.score_function_gradient(f, mu0, logvar0, eps, baseline=c),
+        vt.reparam_gradient(f_grad, mu0, logvar0, eps))]
+
+
+def test_check_3(capsys):
+    right = variances()
+    assert exercises.check_3(*right) is True
+    assert exercises.check_3(*variances(samples=5000, seed=1)) is True      # quick mode's sample size, another seed
+    assert capsys.readouterr().out.count("Correct") == 2
+    wrong_answers = [(variances(which=1), "log-variance gradients"), (np.sqrt(right), "standard deviations"),
+                     (5 * np.array(right), "5 times too large"), (variances(baseline=False), "no effect"),
+                     ([right[0], right[1] * 3, right[2]], "with_baseline is not"), ([1.0, 2.0, 3.0], "expected about"),
+                     (["a", 1, 2], "one number")]
+    for answer, hint in wrong_answers:
+        assert exercises.check_3(*answer) is False
+        assert hint in capsys.readouterr().out
+
+
+def test_check_4(capsys):
+    (x_train, _), _ = datasets.load_mnist()
+    mean_digit = x_train[:1000].reshape(1000, -1).mean(0) / 255.0
+    grey = x_train[:16].reshape(16, -1) / 255.0
+    means = 0.5 * grey + 0.5 * mean_digit
+    sigmas = np.linspace(0.05, 1, 400)
+    total_nll = np.array([vt.gaussian_nll(grey, means, s).sum() for s in sigmas])
+    assert exercises.check_4(sigmas[np.argmin(total_nll)]) is True
+    assert "Correct" in capsys.readouterr().out
+    mse = np.mean((grey - means) ** 2)
+    for answer, hint in [(mse, "SQUARED"), (int(np.argmin(total_nll)), "index"), (sigmas[np.argmax(total_nll)], "argmax"),
+                         (0.5, "smallest total"), ([0.1, 0.2], "one number")]:
+        assert exercises.check_4(answer) is False
+        assert hint in capsys.readouterr().out
+
+
+def make_beta_objective(kind="right"):
+    def beta_objective(x, model, mu_q, cov_q, beta):
+        kl = vt.gaussian_kl_full(mu_q, cov_q, np.zeros(2), np.eye(2))
+        elbo = vt.elbo_linear_gaussian(x, model, mu_q, cov_q)
+        return {"right": elbo + kl - beta * kl, "elbo as reconstruction": elbo - beta * kl, "sign": -(elbo + kl - beta * kl),
+                "beta on reconstruction": beta * (elbo + kl) - kl, "no beta": elbo, "other": elbo + 1.0}[kind]
+    return beta_objective
+
+
+@pytest.mark.parametrize("kind, hint", [("elbo as reconstruction", "ELBO already subtracts"), ("sign", "MAXIMISE"),
+                                        ("beta on reconstruction", "beta multiplies the KL"), ("no beta", "does not depend"),
+                                        ("other", "L_beta = E_q")])
+def test_check_5(capsys, kind, hint):
+    assert exercises.check_5(make_beta_objective()) is True
+    assert "Correct" in capsys.readouterr().out
+    assert exercises.check_5(make_beta_objective(kind)) is False
+    assert hint in capsys.readouterr().out

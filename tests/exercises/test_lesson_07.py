@@ -1,140 +1,136 @@
 """Lesson 07's exercise checks: right answers pass, typical wrong ones fail with their hint, None is 'not answered'."""
+import math
+
 import keras
 import numpy as np
 import pytest
-from keras import layers
+import tensorflow as tf
 
+from course_utils import gan
 from course_utils.exercises import lesson_07 as exercises
+
+BCE = keras.losses.BinaryCrossentropy()
 
 
 def test_not_answered(capsys):
-    assert exercises.check_1(None) is False and exercises.check_2(None) is False
-    assert exercises.check_2(lambda: None) is False                     # the untouched skeleton
-    assert exercises.check_3(None, {"per_class": np.ones(10)}) is False
-    assert capsys.readouterr().out.count("Not answered yet") == 4
+    assert exercises.check_1(None) is False and exercises.check_2(None, 1000) is False
+    assert exercises.check_3(None, None) is False
+    assert capsys.readouterr().out.count("Not answered yet") == 3
 
 
-@pytest.mark.parametrize("answer, hint", [(576.3, "non-sevens"), (64, "conditional GAN needs"), (10.1, "ONE seven"),
-                                          (6.4, "multiply"), (1_280_000, "total"), (700, "negative_binomial"),
-                                          ("640", "one number")])
+@pytest.mark.parametrize("answer, hint", [(16, "scale factor"), (3, "one short"), (5, "one too many"), (6, "not from 1"),
+                                          (60, "multiply"), (2, "log2"), ("four", "whole number")])
 def test_check_1(capsys, answer, hint):
-    draws = 64 + np.random.default_rng(1).negative_binomial(64, 0.1, size=2000)
-    assert exercises.check_1(float(draws.mean())) is True
-    assert "Correct" in capsys.readouterr().out
+    assert exercises.check_1(int(np.log2(64 / 4))) is True and exercises.check_1(4.0) is True
+    assert capsys.readouterr().out.count("Correct") == 2
     assert exercises.check_1(answer) is False
     assert hint in capsys.readouterr().out
 
 
-def make_builder(mistake=None):
-    def build_channel_discriminator(n_classes=10, width=32, dropout=0.2):
-        image = keras.Input((28, 28, 1))
-        label = keras.Input((), dtype="int32")
-        if mistake == "embedding size":          # a small embedding blown up by a Dense layer
-            label_map = layers.Reshape((28, 28, 1))(layers.Dense(28 * 28)(layers.Embedding(n_classes, 50)(label)))
-        else:
-            label_map = layers.Reshape((28, 28, 1))(layers.Embedding(n_classes, 28 * 28)(label))
-        if mistake == "added, not stacked":
-            h = layers.Add()([image, label_map])
-        elif mistake == "image only":
-            h = image
-        else:
-            h = layers.Concatenate()([image, label_map])
-        strides = 1 if mistake == "stride 1" else 2
-        h = layers.LeakyReLU(0.2)(layers.Conv2D(width, 4, strides=strides, padding="same")(h))
-        h = layers.LeakyReLU(0.2)(layers.Conv2D(2 * width, 4, strides=2, padding="same")(h))
-        if mistake != "no flatten":
-            h = layers.Flatten()(h)
-        if mistake != "no dropout":
-            h = layers.Dropout(dropout)(h)
-        logit = layers.Dense(1, activation="sigmoid" if mistake == "sigmoid" else None)(h)
-        if mistake == "image only":
-            return keras.Model(image, logit)
-        return keras.Model([image, label], logit, name="channel_discriminator")
-    return build_channel_discriminator
-
-
-@pytest.mark.parametrize("mistake, hint", [("embedding size", "784"), ("added, not stacked", "SECOND CHANNEL"),
-                                           ("stride 1", "two stride-2"), ("no flatten", "(None, 1)"),
-                                           ("no dropout", "Dropout"), ("sigmoid", "logit"), ("image only", "two")])
-def test_check_2(capsys, mistake, hint):
-    assert exercises.check_2(make_builder()) is True
-    assert "Correct" in capsys.readouterr().out
-    assert exercises.check_2(make_builder(mistake)) is False
+@pytest.mark.parametrize("answer, hint", [(4321, "4 times as long"), (4321 * 4, "FEWER"), (4321 / 256, "images"),
+                                          (4321 // 2, "how many"), (None, "Not answered")])
+def test_check_2(capsys, answer, hint):
+    mnist_steps = 4321
+    assert exercises.check_2(mnist_steps * 64 // 256, mnist_steps, 64) is True
+    assert exercises.check_2(mnist_steps * 64 / 256, mnist_steps) is True       # unrounded is fine too
+    assert capsys.readouterr().out.count("Correct") == 2
+    assert exercises.check_2(answer, mnist_steps, 64) is False
     assert hint in capsys.readouterr().out
 
 
-def test_check_2_unusable_answers(capsys):
-    assert exercises.check_2(lambda: 1 / 0) is False and "raised ZeroDivisionError" in capsys.readouterr().out
-    assert exercises.check_2(lambda: "a model") is False and "keras.Model" in capsys.readouterr().out
-
-
 def test_check_3(capsys):
-    result = {"per_class": np.array([0.99, 0.98, 0.9, 0.7, 0.95, 0.6, 0.97, 0.93, 0.8, 0.85]),
-              "real_per_class": np.array([0.99, 0.99, 0.98, 0.99, 0.97, 0.99, 0.99, 0.98, 0.99, 0.96])}
-    assert exercises.check_3(int(np.argmin(result["per_class"])), result) is True
-    assert exercises.check_3(np.int64(5), result) is True
-    assert capsys.readouterr().out.count("Correct") == 2
-    for answer, hint in [(0, "HIGHEST"), (9, "REAL test images"), (3, "another does worse"), ("5", "not a string"),
-                         (12, "0 to 9"), (5.5, "whole number")]:
-        assert exercises.check_3(answer, result) is False
+    hard, smooth = float(BCE([[1.0]], [[0.99]])), float(BCE([[0.9]], [[0.99]]))
+    assert exercises.check_3(hard, smooth) is True
+    assert "Correct" in capsys.readouterr().out
+    wrong_answers = [((float(BCE([[0.99]], [[1.0]])), float(BCE([[0.99]], [[0.9]]))), "swapped the arguments"),
+                     ((hard, float(BCE([[0.99]], [[0.9]]))), "swapped the arguments"),
+                     ((float(BCE([[0.99]], [[1.0]])), smooth), "too large"),
+                     ((hard, -0.9 * math.log(0.99)), "weight 0.1"),
+                     ((-math.log10(0.99), smooth / math.log(10)), "natural logarithm"),
+                     ((hard, smooth + 0.2), "loss_smooth should be"), ((0.05, smooth), "loss_hard should be"),
+                     (("low", smooth), "numbers")]
+    for answer, hint in wrong_answers:
+        assert exercises.check_3(*answer) is False
         assert hint in capsys.readouterr().out
 
 
-def make_generator_input(mistake=None):
-    """generator_input(noise, labels, n_classes), right or with one typical mistake."""
-    import tensorflow as tf
+class RightStep(gan.NonSaturatingGAN):
+    """The answer as a learner would write it: the two updates of section 3, spelled out."""
 
-    def generator_input(noise, labels, n_classes=10):
-        noise = tf.cast(noise, tf.float32)
-        depth = {"depth from the batch": tf.reduce_max(labels) + 1, "depth 9": 9, "depth 10": 10}.get(mistake, n_classes)
-        one_hot = tf.one_hot(labels, depth)
-        raw = tf.cast(labels, tf.float32)[:, None]
-        if mistake == "raw integers":
-            return tf.concat([noise, raw], axis=-1)
-        if mistake == "scaled integers":
-            return tf.concat([noise, raw / (n_classes - 1)], axis=-1)
-        if mistake == "label ignored":
-            return noise
-        if mistake == "added":
-            return noise + raw
-        if mistake == "axis 0":
-            return tf.concat([noise, one_hot], axis=0)
-        if mistake == "label first":
-            return tf.concat([one_hot, noise], axis=-1)
-        if mistake == "numpy":
-            return np.concatenate([np.asarray(noise), np.eye(n_classes, dtype=np.float32)[np.asarray(labels)]], axis=1)
-        if mistake == "int one-hot":
-            return tf.concat([noise, tf.one_hot(labels, n_classes, dtype=tf.int32)], axis=-1)
-        return tf.concat([noise, one_hot], axis=-1)
-    return generator_input
+    def train_step(self, data):
+        real_images = tf.convert_to_tensor(data, tf.float32)
+        batch_size = tf.shape(real_images)[0]
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.noise(batch_size), training=True)
+            d_loss, logs = self.discriminator_loss(self.discriminator(real_images, training=True),
+                                                   self.discriminator(fake_images, training=True),
+                                                   real_images, fake_images, None)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.noise(batch_size), training=True)
+            g_loss = self.generator_loss(self.discriminator(fake_images, training=True))
+        grads = tape.gradient(g_loss, self.generator.trainable_variables)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
+        return self.record(g_loss=g_loss, **logs)
 
 
-def test_check_4_right_answers(capsys):
-    from keras import ops
-    assert exercises.check_4(make_generator_input()) is True
-    assert exercises.check_4(lambda noise, labels, n_classes=10:
-                             ops.concatenate([noise, ops.one_hot(labels, n_classes)], axis=1)) is True   # keras.ops
-    assert capsys.readouterr().out.count("Correct") == 2
-
-
-@pytest.mark.parametrize("mistake, hint", [
-    ("raw integers", "one raw number"), ("scaled integers", "scaled to a small range"),
-    ("label ignored", "the label never enters"), ("added", "added to"), ("axis 0", "axis 0"),
-    ("depth from the batch", "largest label in this batch"), ("depth 9", "exactly n_classes = 10"),
-    ("depth 10", "not 10"), ("label first", "put the noise first"), ("numpy", "tf.function"),
-    ("int one-hot", "same float dtype"),
-])
-def test_check_4_mistakes(capsys, mistake, hint):
-    assert exercises.check_4(make_generator_input(mistake)) is False
-    out = capsys.readouterr().out
-    assert "Not yet" in out and hint in out, out
-
-
-def test_check_4_unusable_answers(capsys):
-    def skeleton(noise, labels, n_classes=10):
+class Unanswered(gan.NonSaturatingGAN):
+    def train_step(self, data):
         return None
 
-    assert exercises.check_4(None) is False and exercises.check_4(skeleton) is False
-    assert capsys.readouterr().out.count("Not answered yet") == 2
-    assert exercises.check_4(lambda noise, labels, n_classes=10: 1 / 0) is False
-    assert "raised ZeroDivisionError" in capsys.readouterr().out
+
+class Raises(gan.NonSaturatingGAN):
+    def train_step(self, data):
+        raise ValueError("shapes do not match")
+
+
+class SkipsTheGenerator(RightStep):
+    """Only the discriminator learns: the generator's update is missing."""
+
+    def train_step(self, data):
+        real_images = tf.convert_to_tensor(data, tf.float32)
+        with tf.GradientTape() as tape:
+            fake_images = self.generator(self.noise(tf.shape(real_images)[0]), training=True)
+            d_loss, logs = self.discriminator_loss(self.discriminator(real_images, training=True),
+                                                   self.discriminator(fake_images, training=True),
+                                                   real_images, fake_images, None)
+        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
+        return self.record(g_loss=0.0, **logs)
+
+
+class SaturatingGenerator(RightStep):
+    """The right step with the generator minimising log(1 - D(G(z))), the loss that saturates (lesson 02)."""
+
+    def generator_loss(self, fake_logits):
+        return tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(fake_logits) + 1e-7))
+
+
+def test_check_4_passes_the_right_train_step(capsys):
+    assert exercises.check_4(RightStep)
+    # the check's own mistake machinery, with no mistake switched on, is the course's step too
+    assert exercises.check_4(type("NoMistake", (gan.NonSaturatingGAN,),
+                                  {"train_step": lambda self, data: exercises._step_with(self, data)}))
+    assert "exactly the weights" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("mistake", range(4))
+def test_check_4_names_each_typical_mistake(capsys, mistake):
+    wrong_class, hint = exercises._mistakes()[mistake]
+    assert not exercises.check_4(wrong_class)
+    assert hint in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("answer, hint", [
+    (None, "Not answered yet"),
+    (Unanswered, "Not answered yet"),
+    (Raises, "raised ValueError: shapes do not match"),
+    (SkipsTheGenerator, "the generator never moved"),
+    (SaturatingGenerator, "the generator's is not"),
+    (gan.NonSaturatingGAN, "its own train_step"),
+    (lambda data: None, "a subclass of gan.NonSaturatingGAN"),
+])
+def test_check_4_other_answers(capsys, answer, hint):
+    assert not exercises.check_4(answer)
+    assert hint in capsys.readouterr().out

@@ -1,136 +1,180 @@
-"""Lesson 08's exercise checks: a right answer passes, typical wrong ones fail with their hint, None is 'not answered'."""
-import math
-
+"""Lesson 08's exercise checks: right answers pass, typical wrong ones fail with their hint, None is 'not answered'."""
 import numpy as np
 import pytest
 
+from course_utils import metrics, wgan
 from course_utils.exercises import lesson_08 as exercises
 
+METRIC = dict(modes=8, radius=2.0, std=0.05)
 
-def kl_right(m, lv):
-    return 0.5 * np.sum(m ** 2 + np.exp(lv) - 1 - lv, axis=1)
+
+def test_not_answered(capsys):
+    assert exercises.check_1(None, None) is False and exercises.check_2(None) is False and exercises.check_3(None) is False
+    assert capsys.readouterr().out.count("Not answered yet") == 3
+
+
+def sigma(logit):
+    return 1 / (1 + np.exp(-logit))
 
 
 @pytest.mark.parametrize("answer, hint", [
-    (lambda m, lv: 0.5 * np.sum(m ** 2 + np.exp(lv) - 1 - lv, axis=0), "axis=1"),
-    (lambda m, lv: np.sum(m ** 2 + np.exp(lv) - 1 - lv, axis=1), "factor 1/2"),
-    (lambda m, lv: 0.5 * np.mean(m ** 2 + np.exp(lv) - 1 - lv, axis=1), "SUM"),
-    (lambda m, lv: 1 / 0, "raised ZeroDivisionError"),
+    ((sigma(-10.0), -(1 - sigma(-10.0))), "sign is flipped"),
+    ((-(1 - sigma(-10.0)), -sigma(-10.0)), "swapped"),
+    ((-sigma(10.0), -(1 - sigma(10.0))), "l = +10"),
+    ((-1 / (1 - sigma(-10.0)), -1 / sigma(-10.0)), "respect to D"),
+    ((0.0, -1.0), "exactly 0"),
+    ((-4.5e-4, -(1 - sigma(-10.0))), "grad_saturating = -sigma(l)"),
+    ((-sigma(-10.0), -0.9), "grad_non_saturating"),
+    (("tiny", -1.0), "one number"),
 ])
 def test_check_1(capsys, answer, hint):
-    assert exercises.check_1(kl_right)
+    logit = -10.0
+    assert exercises.check_1(-sigma(logit), -(1 - sigma(logit))) is True
     assert "Correct" in capsys.readouterr().out
-    assert not exercises.check_1(answer)
+    assert exercises.check_1(*answer) is False
     assert hint in capsys.readouterr().out
-    assert not exercises.check_1(None) and "Not answered" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("factor, hint", [(1 / 784, "divide by ln 2"), (1 / math.log(2), "784"),
-                                          (math.log(2) / 784, "instead of dividing")])
-def test_check_2(capsys, factor, hint):
-    nats = 95.0
-    assert exercises.check_2(nats / (784 * math.log(2)), nats)
-    assert not exercises.check_2(nats * factor, nats)
-    assert hint in capsys.readouterr().out
-    assert not exercises.check_2(None, nats)
+def test_check_2(capsys):
+    alphas = np.random.default_rng(0).standard_normal(100_000)
+    assert exercises.check_2(np.mean((alphas < 0) | (alphas > 1))) is True
+    assert "Correct" in capsys.readouterr().out
+    uniform = np.random.default_rng(0).uniform(size=100_000)
+    wrong_answers = [(np.mean((alphas >= 0) & (alphas <= 1)), "INSIDE"), (np.mean(alphas < 0), "only alpha < 0"),
+                     (np.mean(alphas > 1), "only alpha > 1"), (np.mean((uniform < 0) | (uniform > 1)), "NORMAL"),
+                     (np.sum((alphas < 0) | (alphas > 1)), "count"), (0.4, "Phi(0)"), ([0.6, 0.7], "one number")]
+    for answer, hint in wrong_answers:
+        assert exercises.check_2(answer) is False
+        assert hint in capsys.readouterr().out
 
 
 def test_check_3(capsys):
-    def right(log_w):
-        top = log_w.max(0)
-        return top + np.log(np.mean(np.exp(log_w - top), axis=0))
-    assert exercises.check_3(right)
-    wrong_answers = {lambda w: np.log(np.mean(np.exp(w), 0)): "log-sum-exp",
-                     lambda w: w.mean(0): "mean of the logs",
-                     lambda w: right(w) + np.log(len(w)): "subtract log k",
-                     lambda w: right(w).sum(): "reduce over axis 0"}
-    for answer, hint in wrong_answers.items():
-        assert not exercises.check_3(answer)
+    data = wgan.ring_of_gaussians(2560, seed=0, **METRIC)
+    collapsed = data[data[:, 0] > 1.2]
+    assert exercises.check_3(metrics.modes_covered(collapsed, **METRIC)) is True
+    assert "Correct" in capsys.readouterr().out
+    wrong_answers = [(metrics.modes_covered(data, **METRIC), "whole ring"), (metrics.modes_covered(collapsed), "std is 0.02"),
+                     (metrics.modes_covered(data[data[:, 0] > 1.8], **METRIC), "three modes remain"), (3, "a pair")]
+    for answer, hint in wrong_answers:
+        assert exercises.check_3(answer) is False
         assert hint in capsys.readouterr().out
-    assert not exercises.check_3(None)
 
 
-# exercise 4: the sampling step and the loss, in TensorFlow
-def _reparameterise(m, lv, e):
-    import tensorflow as tf
-    return m + tf.exp(0.5 * lv) * e
-
-
-def _reconstruction(x, logits):
-    import tensorflow as tf
-    per_pixel = tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits)
-    return tf.reduce_sum(tf.reshape(per_pixel, (tf.shape(x)[0], -1)), axis=1)
-
-
-def _kl(m, lv):
-    import tensorflow as tf
-    return 0.5 * tf.reduce_sum(tf.square(m) + tf.exp(lv) - 1.0 - lv, axis=1)
-
-
-def _loss(x, logits, m, lv):
-    import tensorflow as tf
-    return tf.reduce_mean(_reconstruction(x, logits) + _kl(m, lv))
-
-
-def _wrong_answers_4():
+def make_penalty(mistake=None):
+    """A gradient penalty for points (batch, 2), right or with one typical mistake."""
     import keras
     import tensorflow as tf
-    mean = tf.reduce_mean
-    return [
-        ((lambda m, lv, e: m + tf.exp(lv) * e), _loss, "VARIANCE"),                        # variance instead of std
-        ((lambda m, lv, e: m + lv * e), _loss, "not sigma"),
-        ((lambda m, lv, e: m + tf.sqrt(lv) * e), _loss, "NaN or inf"),
-        ((lambda m, lv, e: m + tf.exp(lv / 2) * tf.random.normal(tf.shape(m))), _loss, "do not draw your own"),
-        ((lambda m, lv, e: m + np.exp(lv / 2) * e), _loss, "inside tf.function"),         # NumPy: no graph
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) - _kl(m, lv)), "sign is flipped"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + 2 * _kl(m, lv)), "factor 1/2"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) / 784 + _kl(m, lv)), "beta = 784"),
-        (_reparameterise, lambda x, l, m, lv: mean(keras.losses.binary_crossentropy(
-            tf.reshape(x, (len(x), -1)), tf.reshape(l, (len(l), -1)), from_logits=True) + _kl(m, lv)), "beta = 784"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l)) + tf.reduce_sum(_kl(m, lv)), "batch axis"),
-        (_reparameterise, lambda x, l, m, lv: tf.reduce_sum(_reconstruction(x, l) + _kl(m, lv)), "SUMMED over the batch"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + _kl(m, lv) / m.shape[1]), "latent units"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, tf.sigmoid(l)) + _kl(m, lv)), "sigmoid applied twice"),
-        (_reparameterise, lambda x, l, m, lv: mean(tf.reduce_sum(keras.losses.binary_crossentropy(x, l), axis=[1, 2])
-                                                  + _kl(m, lv)), "treats the logits as probabilities"),
-        (_reparameterise, lambda x, l, m, lv: mean(tf.reduce_sum(keras.losses.binary_crossentropy(x, tf.sigmoid(l)),
-                                                                 axis=[1, 2]) + _kl(m, lv)), "confident"),
-        (_reparameterise, lambda x, l, m, lv: mean(-tf.reduce_sum(x * tf.math.log(l) + (1 - x) * tf.math.log(1 - l),
-                                                                  axis=[1, 2, 3]) + _kl(m, lv)), "log(logits)"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + 0.5 * tf.reduce_sum(
-            m ** 2 + lv - 1 - tf.math.log(lv), axis=1)), "log of z_log_var"),
-        (_reparameterise, lambda x, l, m, lv: _reconstruction(x, l) + _kl(m, lv), "one number"),
-        (_reparameterise, lambda x, l, m, lv: -_loss(x, l, m, lv), "ELBO itself"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l)), "no KL term"),
-        (_reparameterise, lambda x, l, m, lv: mean(0.9 * _reconstruction(x, l) + _kl(m, lv)), "your KL is right"),
-        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + 1.3 * _kl(m, lv)), "the KL is off"),
-        (_reparameterise, lambda *args: 1 / 0, "raised ZeroDivisionError"),
-    ]
+
+    def gradient_penalty(critic, real, fake, seed=None):
+        real, fake = tf.convert_to_tensor(real, tf.float32), tf.convert_to_tensor(fake, tf.float32)
+        batch = tf.shape(real)[0]
+        shape = (batch, 2) if mistake == "alpha per coordinate" else (1, 1) if mistake == "one alpha" else (batch, 1)
+        if mistake == "normal alpha":
+            alpha = keras.random.normal(shape, seed=seed)
+        elif mistake == "tf.random seed":
+            alpha = tf.random.uniform(shape, seed=seed)
+        elif mistake == "numpy alpha":
+            alpha = tf.constant(np.random.default_rng(0).uniform(size=(real.shape[0], 1)), tf.float32)
+        else:
+            alpha = keras.random.uniform(shape, 0.0, 1.0, seed=seed)
+        x_hat = alpha * real + (1.0 - alpha) * fake
+        with tf.GradientTape() as tape:
+            if mistake == "gradient wrt real":
+                tape.watch(real)
+                scores = critic(real, training=True)
+            elif mistake == "wrt real through x_hat":
+                tape.watch(real)
+                scores = critic(alpha * real + (1.0 - alpha) * fake, training=True)
+            else:
+                tape.watch(x_hat)
+                scores = critic(x_hat, training=True)
+            if mistake == "mean score":
+                scores = tf.reduce_mean(scores)
+        grads = tape.gradient(scores, real if mistake in ("gradient wrt real", "wrt real through x_hat") else x_hat)
+        if mistake == "numpy grads":
+            grads = tf.constant(grads.numpy())
+        squared = tf.reduce_sum(tf.square(grads), axis=1)
+        if mistake == "squared norm":
+            norms = squared
+        elif mistake == "plain sqrt":
+            norms = tf.sqrt(squared)
+        elif mistake == "tf.norm":
+            norms = tf.norm(grads, axis=1)
+        elif mistake == "one norm":
+            norms = tf.sqrt(tf.reduce_sum(tf.square(grads)) + 1e-12)
+        else:
+            norms = tf.sqrt(squared + 1e-12)
+        deviation = norms if mistake == "no minus 1" else norms - 1.0
+        per_example = tf.abs(deviation) if mistake == "not squared" else tf.square(deviation)
+        if mistake == "no mean":
+            return per_example
+        return tf.reduce_sum(per_example) if mistake == "sum over batch" else tf.reduce_mean(per_example)
+    return gradient_penalty
 
 
-def test_check_4_passes_the_right_answer(capsys):
-    assert exercises.check_4(_reparameterise, _loss)
-    assert "Correct" in capsys.readouterr().out
+def test_check_4_right_answers(capsys):
+    assert exercises.check_4(make_penalty()) is True
+    assert exercises.check_4(wgan.gradient_penalty) is True            # the course's own, shape-agnostic version
+    assert capsys.readouterr().out.count("Correct") == 2
 
 
-@pytest.mark.parametrize("case", range(len(_wrong_answers_4())))
-def test_check_4_recognises_each_typical_mistake(capsys, case):
-    reparameterise, loss, hint = _wrong_answers_4()[case]
-    assert not exercises.check_4(reparameterise, loss)
+@pytest.mark.parametrize("mistake, hint", [
+    ("alpha per coordinate", "each coordinate of an example got its own alpha"),
+    ("one alpha", "every example got the same alpha"),
+    ("normal alpha", "not normal"),
+    ("squared norm", "take the square root"),
+    ("no minus 1", "towards 0"),
+    ("not squared", "must be squared"),
+    ("gradient wrt real", "at the REAL points"),
+    ("wrt real through x_hat", "with respect to the REAL points"),
+    ("plain sqrt", "sqrt(sum g^2 + 1e-12)"),
+    ("tf.norm", "infinite derivative at 0"),
+    ("sum over batch", "summed over the batch"),
+    ("mean score", "MEAN score"),
+    ("one norm", "one norm over the whole batch"),
+    ("no mean", "one per example"),
+    ("tf.random seed", "SeedGenerator"),
+    ("numpy alpha", "drawn once"),
+    ("numpy grads", "no .numpy()"),
+])
+def test_check_4_mistakes(capsys, mistake, hint):
+    assert exercises.check_4(make_penalty(mistake)) is False
     out = capsys.readouterr().out
     assert "Not yet" in out and hint in out, out
 
 
-def test_check_4_names_every_mistake_of_a_combined_answer(capsys):
+def test_check_4_gradient_wrt_fake(capsys):
+    import keras
     import tensorflow as tf
-    both = lambda x, l, m, lv: tf.reduce_mean(_reconstruction(x, l) / 784) + tf.reduce_sum(_kl(m, lv))   # noqa: E731
-    assert not exercises.check_4(_reparameterise, both)
-    out = capsys.readouterr().out
-    assert "beta = 784" in out and "batch axis" in out
+
+    def at_fake(critic, real, fake, seed=None):
+        with tf.GradientTape() as tape:
+            tape.watch(fake)
+            scores = critic(fake, training=True)
+        norms = tf.sqrt(tf.reduce_sum(tf.square(tape.gradient(scores, fake)), axis=1) + 1e-12)
+        return tf.reduce_mean(tf.square(norms - 1.0))
+
+    def through_fake(critic, real, fake, seed=None):
+        alpha = keras.random.uniform((tf.shape(real)[0], 1), seed=seed)
+        with tf.GradientTape() as tape:
+            tape.watch(fake)
+            scores = critic(alpha * real + (1.0 - alpha) * fake, training=True)
+        norms = tf.sqrt(tf.reduce_sum(tf.square(tape.gradient(scores, fake)), axis=1) + 1e-12)
+        return tf.reduce_mean(tf.square(norms - 1.0))
+
+    assert exercises.check_4(at_fake) is False and "generated (fake) points" in capsys.readouterr().out
+    assert exercises.check_4(through_fake) is False and "factor 1 - alpha" in capsys.readouterr().out
 
 
-def test_check_4_not_answered(capsys):
-    assert not exercises.check_4(None, None) and "Not answered" in capsys.readouterr().out
-    skeleton = lambda *args: None   # noqa: E731 - the answer cell's `return None`
-    assert not exercises.check_4(skeleton, skeleton) and "Not answered" in capsys.readouterr().out
-    assert not exercises.check_4(_reparameterise, skeleton) and "vae_loss returns None" in capsys.readouterr().out
+def test_check_4_unusable_answers(capsys):
+    def skeleton(critic, real, fake, seed=None):
+        return None
+
+    def other_name(critic, real, fake, rng=None):
+        return wgan.gradient_penalty(critic, real, fake, seed=rng)
+
+    assert exercises.check_4(None) is False and exercises.check_4(skeleton) is False
+    assert capsys.readouterr().out.count("Not answered yet") == 2
+    assert exercises.check_4(lambda critic, real, fake, seed=None: 1 / 0) is False
+    assert "raised ZeroDivisionError" in capsys.readouterr().out
+    assert exercises.check_4(other_name) is False and "name the fourth parameter `seed`" in capsys.readouterr().out

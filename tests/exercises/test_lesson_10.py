@@ -1,52 +1,136 @@
-"""Every check of lesson 10 passes a right answer, fails a typical wrong one with its hint, and flags None."""
-import numpy as np
+"""Lesson 10's exercise checks: a right answer passes, typical wrong ones fail with their hint, None is 'not answered'."""
+import math
 
-from course_utils import metrics
+import numpy as np
+import pytest
+
 from course_utils.exercises import lesson_10 as exercises
 
 
-def right_precision(real, generated, k):
-    radii = np.sort(np.linalg.norm(real[:, None] - real[None], axis=2), axis=1)[:, k]
-    distances = np.linalg.norm(generated[:, None] - real[None], axis=2)
-    return float(np.mean(np.any(distances <= radii[None], axis=1)))
+def kl_right(m, lv):
+    return 0.5 * np.sum(m ** 2 + np.exp(lv) - 1 - lv, axis=1)
 
 
-def off_by_one_precision(real, generated, k):
-    return right_precision(real, generated, k - 1)
+@pytest.mark.parametrize("answer, hint", [
+    (lambda m, lv: 0.5 * np.sum(m ** 2 + np.exp(lv) - 1 - lv, axis=0), "axis=1"),
+    (lambda m, lv: np.sum(m ** 2 + np.exp(lv) - 1 - lv, axis=1), "factor 1/2"),
+    (lambda m, lv: 0.5 * np.mean(m ** 2 + np.exp(lv) - 1 - lv, axis=1), "SUM"),
+    (lambda m, lv: 1 / 0, "raised ZeroDivisionError"),
+])
+def test_check_1(capsys, answer, hint):
+    assert exercises.check_1(kl_right)
+    assert "Correct" in capsys.readouterr().out
+    assert not exercises.check_1(answer)
+    assert hint in capsys.readouterr().out
+    assert not exercises.check_1(None) and "Not answered" in capsys.readouterr().out
 
 
-def test_check_1(capsys):
-    assert exercises.check_1(10.0)
-    assert not exercises.check_1(12.0)
-    assert "standard deviations" in capsys.readouterr().out
-    assert not exercises.check_1(4.0) and not exercises.check_1(None)
-    assert "Not answered" in capsys.readouterr().out
-    # the expected value is what the course's formula says
-    assert metrics.frechet_distance_gaussians([0, 0], np.diag([1.0, 4.0]), [3, 0], np.diag([4.0, 4.0])) == 10.0
+@pytest.mark.parametrize("factor, hint", [(1 / 784, "divide by ln 2"), (1 / math.log(2), "784"),
+                                          (math.log(2) / 784, "instead of dividing")])
+def test_check_2(capsys, factor, hint):
+    nats = 95.0
+    assert exercises.check_2(nats / (784 * math.log(2)), nats)
+    assert not exercises.check_2(nats * factor, nats)
+    assert hint in capsys.readouterr().out
+    assert not exercises.check_2(None, nats)
 
 
 def test_check_3(capsys):
-    assert exercises.check_3(right_precision)
-    assert not exercises.check_3(off_by_one_precision)
-    assert "its own nearest neighbour" in capsys.readouterr().out
-    assert not exercises.check_3(lambda real, generated, k: 1 / 0)
-    assert "ZeroDivisionError" in capsys.readouterr().out
-    assert not exercises.check_3(0.5) and not exercises.check_3(None)
+    def right(log_w):
+        top = log_w.max(0)
+        return top + np.log(np.mean(np.exp(log_w - top), axis=0))
+    assert exercises.check_3(right)
+    wrong_answers = {lambda w: np.log(np.mean(np.exp(w), 0)): "log-sum-exp",
+                     lambda w: w.mean(0): "mean of the logs",
+                     lambda w: right(w) + np.log(len(w)): "subtract log k",
+                     lambda w: right(w).sum(): "reduce over axis 0"}
+    for answer, hint in wrong_answers.items():
+        assert not exercises.check_3(answer)
+        assert hint in capsys.readouterr().out
+    assert not exercises.check_3(None)
 
 
-def test_check_2(capsys):
-    assert exercises.check_2(1.0)
-    assert not exercises.check_2(2.0)
-    assert "1/sqrt(N)" in capsys.readouterr().out
-    assert not exercises.check_2(None)
+# exercise 4: the sampling step and the loss, in TensorFlow
+def _reparameterise(m, lv, e):
+    import tensorflow as tf
+    return m + tf.exp(0.5 * lv) * e
 
 
-def test_check_4(capsys):
-    table = {"dcgan": {"frechet_distance": 10.0, "encoder": False},
-             "vae": {"frechet_distance": 30.0, "encoder": True},
-             "beta_vae": {"frechet_distance": 50.0, "encoder": True}}
-    assert exercises.check_4("vae", table)
-    assert not exercises.check_4("dcgan", table)
-    assert "no encoder" in capsys.readouterr().out
-    assert not exercises.check_4("beta_vae", table) and not exercises.check_4("gan", table)
-    assert not exercises.check_4(None, table)
+def _reconstruction(x, logits):
+    import tensorflow as tf
+    per_pixel = tf.nn.sigmoid_cross_entropy_with_logits(labels=x, logits=logits)
+    return tf.reduce_sum(tf.reshape(per_pixel, (tf.shape(x)[0], -1)), axis=1)
+
+
+def _kl(m, lv):
+    import tensorflow as tf
+    return 0.5 * tf.reduce_sum(tf.square(m) + tf.exp(lv) - 1.0 - lv, axis=1)
+
+
+def _loss(x, logits, m, lv):
+    import tensorflow as tf
+    return tf.reduce_mean(_reconstruction(x, logits) + _kl(m, lv))
+
+
+def _wrong_answers_4():
+    import keras
+    import tensorflow as tf
+    mean = tf.reduce_mean
+    return [
+        ((lambda m, lv, e: m + tf.exp(lv) * e), _loss, "VARIANCE"),                        # variance instead of std
+        ((lambda m, lv, e: m + lv * e), _loss, "not sigma"),
+        ((lambda m, lv, e: m + tf.sqrt(lv) * e), _loss, "NaN or inf"),
+        ((lambda m, lv, e: m + tf.exp(lv / 2) * tf.random.normal(tf.shape(m))), _loss, "do not draw your own"),
+        ((lambda m, lv, e: m + np.exp(lv / 2) * e), _loss, "inside tf.function"),         # NumPy: no graph
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) - _kl(m, lv)), "sign is flipped"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + 2 * _kl(m, lv)), "factor 1/2"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) / 784 + _kl(m, lv)), "beta = 784"),
+        (_reparameterise, lambda x, l, m, lv: mean(keras.losses.binary_crossentropy(
+            tf.reshape(x, (len(x), -1)), tf.reshape(l, (len(l), -1)), from_logits=True) + _kl(m, lv)), "beta = 784"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l)) + tf.reduce_sum(_kl(m, lv)), "batch axis"),
+        (_reparameterise, lambda x, l, m, lv: tf.reduce_sum(_reconstruction(x, l) + _kl(m, lv)), "SUMMED over the batch"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + _kl(m, lv) / m.shape[1]), "latent units"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, tf.sigmoid(l)) + _kl(m, lv)), "sigmoid applied twice"),
+        (_reparameterise, lambda x, l, m, lv: mean(tf.reduce_sum(keras.losses.binary_crossentropy(x, l), axis=[1, 2])
+                                                  + _kl(m, lv)), "treats the logits as probabilities"),
+        (_reparameterise, lambda x, l, m, lv: mean(tf.reduce_sum(keras.losses.binary_crossentropy(x, tf.sigmoid(l)),
+                                                                 axis=[1, 2]) + _kl(m, lv)), "confident"),
+        (_reparameterise, lambda x, l, m, lv: mean(-tf.reduce_sum(x * tf.math.log(l) + (1 - x) * tf.math.log(1 - l),
+                                                                  axis=[1, 2, 3]) + _kl(m, lv)), "log(logits)"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + 0.5 * tf.reduce_sum(
+            m ** 2 + lv - 1 - tf.math.log(lv), axis=1)), "log of z_log_var"),
+        (_reparameterise, lambda x, l, m, lv: _reconstruction(x, l) + _kl(m, lv), "one number"),
+        (_reparameterise, lambda x, l, m, lv: -_loss(x, l, m, lv), "ELBO itself"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l)), "no KL term"),
+        (_reparameterise, lambda x, l, m, lv: mean(0.9 * _reconstruction(x, l) + _kl(m, lv)), "your KL is right"),
+        (_reparameterise, lambda x, l, m, lv: mean(_reconstruction(x, l) + 1.3 * _kl(m, lv)), "the KL is off"),
+        (_reparameterise, lambda *args: 1 / 0, "raised ZeroDivisionError"),
+    ]
+
+
+def test_check_4_passes_the_right_answer(capsys):
+    assert exercises.check_4(_reparameterise, _loss)
+    assert "Correct" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("case", range(len(_wrong_answers_4())))
+def test_check_4_recognises_each_typical_mistake(capsys, case):
+    reparameterise, loss, hint = _wrong_answers_4()[case]
+    assert not exercises.check_4(reparameterise, loss)
+    out = capsys.readouterr().out
+    assert "Not yet" in out and hint in out, out
+
+
+def test_check_4_names_every_mistake_of_a_combined_answer(capsys):
+    import tensorflow as tf
+    both = lambda x, l, m, lv: tf.reduce_mean(_reconstruction(x, l) / 784) + tf.reduce_sum(_kl(m, lv))   # noqa: E731
+    assert not exercises.check_4(_reparameterise, both)
+    out = capsys.readouterr().out
+    assert "beta = 784" in out and "batch axis" in out
+
+
+def test_check_4_not_answered(capsys):
+    assert not exercises.check_4(None, None) and "Not answered" in capsys.readouterr().out
+    skeleton = lambda *args: None   # noqa: E731 - the answer cell's `return None`
+    assert not exercises.check_4(skeleton, skeleton) and "Not answered" in capsys.readouterr().out
+    assert not exercises.check_4(_reparameterise, skeleton) and "vae_loss returns None" in capsys.readouterr().out
