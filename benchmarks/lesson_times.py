@@ -9,7 +9,8 @@ Each lesson runs top to bottom with nbclient from ``notebooks/`` in its own kern
 "Run All" would: ``quick`` is ``COURSE_MODE=quick`` (what CI runs), ``full`` the default full mode (training), ``load``
 full mode with ``COURSE_TRAINING=load`` (the shipped checkpoints; lessons 00-05 train nothing and have no load mode). The
 machine, the date and the load average before and after each run are recorded with it, in
-``benchmarks/results/lesson_times_<date>.json`` (a second run on the same day adds to that file, newest first).
+``benchmarks/results/lesson_times_<date>.json`` (a second run on the same day adds to that file, newest first), with
+the cells that showed nothing new for more than ``SILENT_SECONDS`` (issue 16: a learner would think them frozen).
 
 ``--write`` puts the newest measurement of every lesson and mode into: each lesson header's "Time on a 2-core CPU" row,
 the README's lesson table (its quick and full columns) and its load-mode range, the instructor guide's table and its
@@ -56,9 +57,24 @@ def measure(path: Path, mode: str) -> dict:
     os.environ.pop("MPLBACKEND", None)
     before = build_site.load_average()
     started = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M")
-    _, seconds = build_site.execute_lesson(path, LIMITS[mode])
+    silences = {}
+    _, seconds = build_site.execute_lesson(path, LIMITS[mode], silences=silences)
     return {"lesson": path.name[:2], "notebook": path.name, "mode": mode, "seconds": round(seconds, 1),
-            "started_utc": started, "load_before": before, "load_after": build_site.load_average()}
+            "started_utc": started, "load_before": before, "load_after": build_site.load_average(),
+            "silent_cells": silent_cells(path, silences)}
+
+
+SILENT_SECONDS = 10   # issue 16: no cell may show nothing new for longer than about this
+
+
+def silent_cells(path: Path, silences: dict[int, float], threshold: float = SILENT_SECONDS) -> list[dict]:
+    """The cells whose output did not change for more than ``threshold`` seconds, longest first, each with its
+    first line, so the table says which cell a learner would stare at."""
+    cells = json.loads(path.read_text())["cells"]
+    found = [{"cell": index, "seconds": round(seconds, 1),
+              "first_line": next((line.strip() for line in "".join(cells[index]["source"]).splitlines() if line.strip()), "")[:80]}
+             for index, seconds in silences.items() if seconds > threshold]
+    return sorted(found, key=lambda cell: -cell["seconds"])
 
 
 def results_file(day: str) -> Path:
@@ -233,6 +249,9 @@ def main(argv=None) -> int:
             runs.append(run)
             print(f"{path.name:45s} {mode:>5}: {duration(run['seconds']):>10}  (load {run['load_before']} -> "
                   f"{run['load_after']})", flush=True)
+            for cell in run["silent_cells"]:
+                print(f"    silent for {cell['seconds']:.0f} s (over {SILENT_SECONDS} s): cell {cell['cell']}, "
+                      f"`{cell['first_line']}`", flush=True)
             save([run], day)   # after every run: a long measurement interrupted keeps what it measured
     print(f"results: {results_file(day)}; write them into the course with --write")
     return 0

@@ -103,3 +103,13 @@ def test_the_load_mode_sentences_are_rewritten_from_the_measurements(tmp_path, m
     guide = (tmp_path / "docs" / "instructor_guide.md").read_text()
     assert "(2026-12-02), kernel start included: 04 8 s, 13 2 min 6 s (11 still runs" in guide
     assert lesson_times.write_load_sentences(measured) == []                 # written once, then nothing changes
+
+
+def test_a_cell_silent_for_too_long_is_named_with_its_first_line(tmp_path):
+    path = tmp_path / "05_x.ipynb"
+    path.write_text(json.dumps({"cells": [{"cell_type": "markdown", "source": ["# 05"]},
+                                          {"cell_type": "code", "source": ["\n", "# train\n", "model.fit(...)"]},
+                                          {"cell_type": "code", "source": ["print(1)"]}]}))
+    found = lesson_times.silent_cells(path, {1: 42.04, 2: 3.0})
+    assert found == [{"cell": 1, "seconds": 42.0, "first_line": "# train"}]
+    assert lesson_times.silent_cells(path, {1: 9.9, 2: 3.0}) == []

@@ -93,3 +93,23 @@ def test_an_unknown_lesson_number_or_option_is_refused_with_what_to_give():
 def test_a_folder_without_lessons_is_refused(tmp_path):
     with pytest.raises(build_site.SiteBuildError, match="no lesson notebooks"):
         build_site.lesson_paths(None, tmp_path)
+
+
+def test_the_runner_measures_how_long_each_cell_shows_nothing_new(tmp_path):
+    """The silence meter behind issue 16's "no training cell is silent for more than ~10 seconds": a cell that sleeps
+    is silent for its sleep; one that prints, or updates a display in place (how TrainingProgress shows its line and
+    its grid), every 0.3 s is never silent for long. A meter that only counted new outputs would fail the third."""
+    path = tmp_path / "90_silence.ipynb"
+    nbformat.write(new_notebook(cells=[
+        new_code_cell("import time\ntime.sleep(2.5)"),
+        new_markdown_cell("text"),
+        new_code_cell("for i in range(6):\n    print(i, flush=True)\n    time.sleep(0.3)"),
+        new_code_cell("handle = display('start', display_id=True)\nfor i in range(6):\n    time.sleep(0.3)\n"
+                      "    handle.update(f'step {i}')"),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), path)
+    silences = {}
+    nb, _ = build_site.execute_lesson(path, 120, silences=silences)
+    assert set(silences) == {0, 2, 3}, silences                      # code cells only, by their index in the notebook
+    assert 2.4 <= silences[0] < 10, silences
+    assert silences[2] < 1.5 and silences[3] < 1.5, silences
+    assert nb.cells[3].outputs[0]["data"]["text/plain"] == "'step 5'"   # updated in place: one output, the last text

@@ -60,10 +60,41 @@ def lesson_paths(numbers: list[str] | None = None, source: Path = NOTEBOOKS) -> 
     return [by_number[n.zfill(2)] for n in numbers]
 
 
-def execute_lesson(path: Path, limit: float):
-    """Run one lesson top to bottom in its own kernel from ``notebooks/``; returns (notebook, seconds)."""
-    import nbformat
+# What a learner sees change in a cell's output area: new output, an output updated in place, a cleared output.
+_VISIBLE_MESSAGES = {"stream", "display_data", "update_display_data", "execute_result", "error", "clear_output"}
+
+
+def _silence_watching_client():
+    """An nbclient ``NotebookClient`` that records, for every code cell, the longest stretch in which the learner
+    would see nothing change: from the cell's start to its first output, between two outputs (an in-place
+    update counts), and from its last output to its end."""
     from nbclient import NotebookClient
+
+    class SilenceWatchingClient(NotebookClient):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.longest_silences: dict[int, float] = {}   # cell index -> seconds
+            self._last_change: dict[int, float] = {}
+
+        def process_message(self, msg, cell, cell_index):
+            now, kind = time.monotonic(), msg["msg_type"]
+            state = msg["content"].get("execution_state") if kind == "status" else None
+            if kind == "execute_input":
+                self._last_change[cell_index] = now
+            elif (kind in _VISIBLE_MESSAGES or state == "idle") and cell_index in self._last_change:
+                gap = now - self._last_change[cell_index]
+                self.longest_silences[cell_index] = max(self.longest_silences.get(cell_index, 0.0), gap)
+                self._last_change[cell_index] = now
+            return super().process_message(msg, cell, cell_index)
+
+    return SilenceWatchingClient
+
+
+def execute_lesson(path: Path, limit: float, silences: dict | None = None):
+    """Run one lesson top to bottom in its own kernel from ``notebooks/``; returns (notebook, seconds). Given a dict
+    ``silences``, fills it with each code cell's longest silent stretch in seconds (``{cell index: seconds}``): how
+    long a learner would look at a cell whose output does not change."""
+    import nbformat
     from nbclient.exceptions import CellExecutionError, CellTimeoutError
 
     nb = nbformat.read(path, as_version=4)
@@ -72,10 +103,14 @@ def execute_lesson(path: Path, limit: float):
     def time_left(cell):
         return max(1, int(limit - (time.monotonic() - started)))
 
-    client = NotebookClient(nb, timeout_func=time_left, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    client = _silence_watching_client()(nb, timeout_func=time_left, kernel_name="python3", record_timing=False,
+                                        resources={"metadata": {"path": str(NOTEBOOKS)}})
     try:
-        client.execute()
+        try:
+            client.execute()
+        finally:
+            if silences is not None:
+                silences.update(client.longest_silences)
     except CellTimeoutError as error:
         raise SiteBuildError(f"{path.name} did not finish within {limit:.0f} s ({error}); give it longer with "
                              "--lesson-time-limit, or build in load mode") from None
