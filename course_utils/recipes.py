@@ -118,7 +118,7 @@ class Recipe:
         full mode, steps in quick mode) or for ``epochs`` epochs. With ``steps_per_epoch`` the data repeat and an
         "epoch" is that many steps (one logged loss each). Returns the budget (``None`` without one) and the
         ``History`` that ``fit`` returns. A ``training.TrainingProgress`` line shows the run's steps, time and losses
-        every 10 seconds, and for a model that draws images a grid of its samples every 30 seconds
+        every 5 seconds, and for a model that draws images a grid of its samples every 30 seconds
         (``show_progress=False`` turns both off)."""
         if (budget is None) == (epochs is None):
             raise ValueError("train for a budget (training.lesson_budget(...)) or for a number of epochs: give one.")

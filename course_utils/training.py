@@ -1,8 +1,10 @@
 """Reproducibility, quick/full run mode, and the small pieces of training plumbing every lesson shares."""
 from __future__ import annotations
 
+import contextvars
 import os
 import random
+import threading
 import time
 from pathlib import Path
 
@@ -219,7 +221,8 @@ class TrainingProgress(keras.callbacks.Callback):
 
     In a notebook (JupyterLab, VS Code, Colab, and under nbclient/nbval) it is one output, replaced in place every
     ``every_seconds`` (``IPython.display`` with a display id: bounded output, no widget); in a script it prints a line
-    every ``every_seconds``. ``Recipe.train`` adds one to every run. The line says ``steps/s``, which marks it as
+    every ``every_seconds``. The default, 5 s, keeps every wait for a sign of life well under the 10 s after which a
+    learner takes a cell for frozen (issue 16), even when one step takes a few seconds. ``Recipe.train`` adds one to every run. The line says ``steps/s``, which marks it as
     measured (the quick-mode repeat test leaves such lines out).
 
     With ``preview`` (a function of no arguments returning a batch of images, in ``value_range``), a notebook also
@@ -227,9 +230,13 @@ class TrainingProgress(keras.callbacks.Callback):
     the samples improve. The first grid appears only after ``grid_every_seconds``: a run shorter than that (quick
     mode) shows none, and the lesson's own figures are not repeated. The last grid is drawn when training ends.
     ``Recipe.train`` passes the model's own fixed-noise samples (:func:`preview_of`).
+
+    A step that takes longer than ``every_seconds`` (the first builds the graph: many seconds on a busy laptop) does
+    not leave the cell frozen: a background thread refreshes the line, saying how long the step has run, until it
+    ends (for at most ``HEARTBEAT_LIMIT_SECONDS``, after which an interrupted or failed run is left alone).
     """
 
-    def __init__(self, name: str = "training", budget: "TimeBudget | None" = None, every_seconds: float = 10.0,
+    def __init__(self, name: str = "training", budget: "TimeBudget | None" = None, every_seconds: float = 5.0,
                  preview=None, grid_every_seconds: float = 30.0, value_range=(-1.0, 1.0)):
         super().__init__()
         if every_seconds <= 0 or grid_every_seconds <= 0:
@@ -243,6 +250,7 @@ class TrainingProgress(keras.callbacks.Callback):
         self.grids_shown = 0          # how many times the grid was drawn (replaced in place)
         self._handle = self._grid_handle = self._start = self._last = self._last_grid = None
         self._steps = self._epoch_start = 0
+        self._logs, self._last_step_time, self._lock, self._stop = None, None, threading.Lock(), threading.Event()
 
     def _target(self) -> str:
         if self.budget is None:
@@ -258,6 +266,10 @@ class TrainingProgress(keras.callbacks.Callback):
                 + (f"; {losses}" if losses else ""))
 
     def _show(self, text: str) -> None:
+        with self._lock:   # the heartbeat thread shows lines too
+            self._show_unlocked(text)
+
+    def _show_unlocked(self, text: str) -> None:
         self.lines.append(text)
         if self._handle is not None:
             self._handle.update({"text/plain": text}, raw=True)
@@ -296,6 +308,31 @@ class TrainingProgress(keras.callbacks.Callback):
             from IPython.display import display
 
             self._handle = display({"text/plain": f"{self.name}: starting"}, raw=True, display_id=True)
+        self._last_step_time, self._logs = self._start, None
+        self._stop.set()                  # a heartbeat of an earlier run of this callback ends
+        self._stop = threading.Event()
+        # In the cell's context, so that ipykernel sends the thread's updates to this cell's output.
+        threading.Thread(target=contextvars.copy_context().run, args=(self._heartbeat, self._stop), daemon=True,
+                         name=f"progress heartbeat: {self.name}").start()
+
+    # The longest a heartbeat keeps reporting that no step has finished: after it, the run is taken for stopped
+    # (interrupted, or failed) and the line stays as it is.
+    HEARTBEAT_LIMIT_SECONDS = 180
+
+    def _heartbeat(self, stop: threading.Event) -> None:
+        """While a step takes longer than ``every_seconds`` (the first one builds the graph; on a slow machine any
+        step can), refresh the line with how long the current step has run, so the cell never looks frozen."""
+        while not stop.wait(min(1.0, self.every_seconds / 2)):
+            now = time.perf_counter()
+            waiting = now - self._last_step_time
+            if waiting > self.HEARTBEAT_LIMIT_SECONDS:
+                return
+            with self._lock:
+                if stop.is_set() or now - self._last < self.every_seconds:
+                    continue
+                self._last = now
+                what = "the first step builds the training graph" if self._steps == 0 else "a step is running"
+                self._show_unlocked(f"{self.line(self._logs)}; {what} ({waiting:.0f} s so far)")
 
     def on_epoch_begin(self, epoch, logs=None):
         self._epoch_start = self._steps
@@ -320,13 +357,17 @@ class TrainingProgress(keras.callbacks.Callback):
 
     def _tick(self, logs) -> None:
         now = time.perf_counter()
-        if now - self._last >= self.every_seconds:
-            self._last = now
-            self._show(self.line(logs))
+        self._last_step_time, self._logs = now, logs
+        with self._lock:
+            due = now - self._last >= self.every_seconds
+            if due:
+                self._last = now
+                self._show_unlocked(self.line(logs))
         if self.preview is not None and self._handle is not None and now - self._last_grid >= self.grid_every_seconds:
             self._show_grid()
 
     def on_train_end(self, logs=None):
+        self._stop.set()
         self._show(self.line(logs) + " (done)")
         if self._grid_handle is not None:   # a grid is on the page: leave it showing the final samples
             self._show_grid()

@@ -1,3 +1,5 @@
+import time
+
 import numpy as np
 import pytest
 
@@ -193,6 +195,34 @@ def test_training_progress_counts_every_step_and_says_how_far_it_is(capsys):
     assert progress.lines[-1].startswith("toy: 40 steps")
     with pytest.raises(ValueError, match="every_seconds"):
         training.TrainingProgress(every_seconds=0)
+
+
+def test_a_slow_step_keeps_the_line_alive_and_the_heartbeat_ends_with_the_run(capsys):
+    """The first step builds the graph and can take tens of seconds: the line must not freeze meanwhile (issue 16),
+    and once training ends no line may follow the "(done)" one."""
+    progress = training.TrainingProgress("slow", every_seconds=0.2)
+    progress.start()
+    time.sleep(1.3)                                    # one long "first step": nothing calls advance()
+    during = list(progress.lines)
+    assert len(during) >= 3 and all("the first step builds the training graph" in line for line in during), during
+    progress.advance(1)
+    time.sleep(0.7)                                    # a slow later step
+    assert any("a step is running" in line for line in progress.lines[len(during):]), progress.lines
+    progress.finish()
+    done = len(progress.lines)
+    time.sleep(0.6)
+    assert len(progress.lines) == done and progress.lines[-1].endswith("(done)"), progress.lines[done - 1:]
+    assert "the first step builds the training graph" in capsys.readouterr().out   # a script gets it printed
+
+
+def test_the_heartbeat_leaves_a_run_that_stopped_long_ago_alone(monkeypatch):
+    monkeypatch.setattr(training.TrainingProgress, "HEARTBEAT_LIMIT_SECONDS", 0.5)
+    progress = training.TrainingProgress("stopped", every_seconds=0.1)
+    progress.start()                                   # never advanced nor finished: an interrupted run
+    time.sleep(1.5)
+    shown = len(progress.lines)
+    time.sleep(0.6)
+    assert len(progress.lines) == shown and 2 <= shown <= 8, progress.lines
 
 
 class _FakeHandle:

@@ -303,3 +303,76 @@ def test_lesson_09_seed_slider_changes_the_image(lab, browser):
     finally:
         page.close()
 
+
+
+TRAINING_SECONDS = 40   # long enough for the grid's first in-place refresh (every 30 s) and several line updates
+
+
+def test_a_training_cell_shows_a_sign_of_life_at_least_every_10_seconds(lab, browser):
+    """Issue 16 in the browser: lesson 07's DCGAN, trained through its recipe as the lesson trains it, for 40 s.
+    While the cell runs, its output area must change (the progress line, or the sample grid, updated in place) at
+    least every 10 seconds, from the moment the cell starts; at the end it holds a bounded number of outputs (one
+    line, one grid), not one per update."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    bootstrap = json.loads((ROOT / "notebooks" / LESSON_00).read_text())
+    first_code = next(c for c in bootstrap["cells"] if c["cell_type"] == "code")
+    cells = [first_code,
+             {"cell_type": "code", "source": "from course_utils import datasets, recipes, training\n"
+                                             "(x_train, _), _ = datasets.load_mnist()\n"
+                                             "model = recipes.LESSON_07.build()",
+              "metadata": {}, "outputs": [], "execution_count": None, "id": "setup"},
+             {"cell_type": "code", "source": f"budget = training.TimeBudget({TRAINING_SECONDS})\n"
+                                             "recipes.LESSON_07.train(model, datasets.to_minus_one_one(x_train), budget=budget)\n"
+                                             "print(f'trained {budget.steps} steps')",
+              "metadata": {}, "outputs": [], "execution_count": None, "id": "train"}]
+    name = "90_training_progress.ipynb"
+    (lab["notebooks"] / name).write_text(json.dumps({
+        "cells": [{**c, "id": c.get("id", "boot")} for c in cells], "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}}))
+    page = browser.new_page()
+    try:
+        page.goto(f"{lab['base']}/lab/workspaces/progress/tree/{name}?reset&token={lab['token']}")
+        page.locator(".jp-NotebookPanel .jp-Cell").first.wait_for(timeout=120_000)
+        deadline = time.monotonic() + 180
+        while _kernel_state(lab, name) != "idle":
+            assert time.monotonic() < deadline, f"the kernel did not start; state {_kernel_state(lab, name)}"
+            time.sleep(0.5)
+        page.locator(".lm-MenuBar-item", has_text=re.compile(r"^Run$")).click()
+        page.locator(".lm-Menu-item:visible", has_text="Run All Cells").first.click()
+        training_cell = page.locator(".jp-CodeCell").nth(2)
+        seen = """cell => { const area = cell.querySelector('.jp-OutputArea');
+            return area ? area.innerText + [...area.querySelectorAll('img')].map(i => i.src.length + ':' + i.src.slice(-40)).join() : ''; }"""
+        prompt = training_cell.locator(".jp-InputPrompt")
+        deadline = time.monotonic() + 180
+        # The training cell shows [*] while it waits in the queue too: it starts when the setup cell (TensorFlow's
+        # import, the model) has its execution count.
+        while not page.evaluate("Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)[1].executionCount"):
+            assert time.monotonic() < deadline, "the setup cell never finished"
+            time.sleep(0.1)
+        started = last_change = time.monotonic()
+        before, gaps, changes = training_cell.evaluate(seen), [], 0
+        while "*" in prompt.inner_text():
+            assert time.monotonic() - started < TRAINING_SECONDS + 120, "the training cell did not finish"
+            now_seen = training_cell.evaluate(seen)
+            if now_seen != before:
+                gaps.append(time.monotonic() - last_change)
+                last_change, before, changes = time.monotonic(), now_seen, changes + 1
+            time.sleep(0.25)
+        gaps.append(time.monotonic() - last_change)
+        training_cell.scroll_into_view_if_needed()
+        training_cell.screenshot(path=SCREENSHOTS / "training_progress.png")
+        outputs = page.evaluate("""Array.from(window.jupyterapp.shell.currentWidget.content.model.cells)[2]
+            .outputs.toJSON().map(o => o.output_type)""")
+        text = training_cell.locator(".jp-OutputArea").inner_text()
+        print(f"{changes} changes of the output in {time.monotonic() - started:.0f} s; longest wait "
+              f"{max(gaps):.1f} s; outputs {outputs}")
+        assert "steps/s" in text and "(done)" in text and "trained" in text, text
+        assert max(gaps) < 10, f"the cell showed nothing new for {max(gaps):.1f} s (waits between changes: {gaps})"
+        assert changes >= TRAINING_SECONDS // 10, f"only {changes} updates in {TRAINING_SECONDS} s of training"
+        assert len(outputs) <= 3 and outputs.count("display_data") <= 2, f"outputs pile up instead of updating: {outputs}"
+        assert training_cell.locator(".jp-OutputArea-output img").count() == 1, "one sample grid, refreshed in place"
+    except Exception:
+        page.screenshot(path=SCREENSHOTS / "progress_failure.png")
+        raise
+    finally:
+        page.close()
