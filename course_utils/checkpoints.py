@@ -2,8 +2,8 @@
 
 Every lesson whose full training takes more than about a minute on a 2-core CPU (06 to 15, 17 and 18) offers a choice in its
 imports cell, ``TRAINING = checkpoints.train_or_load()``: ``"train"`` (the default) runs the lesson's own training;
-``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lesson 14 and
-lesson 17's VAE use the checkpoints of the lessons whose models they rebuild (07, 10, 12) rather than copies.
+``"load"`` (``COURSE_TRAINING=load``) builds the same models and copies the shipped weights into them. Lessons 14 and 15 and
+lesson 17's VAE use the checkpoints of the lessons whose models they rebuild (07, 10, 11, 12) rather than copies.
 
 The checkpoints live in ``data/checkpoints/`` and are made by ``python data/make_checkpoints.py``, which trains
 each lesson's models with the lesson's full-mode settings and budgets and writes:

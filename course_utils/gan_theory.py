@@ -1,4 +1,4 @@
-"""The GAN objective, piece by piece, in NumPy (lesson 02; lessons 06-09 train GANs on it).
+"""The GAN objective, piece by piece, in NumPy (lessons 02 and 03; lessons 06-09 train GANs on it).
 
 * Densities on a grid: :func:`gaussian_pdf`, :func:`kde_1d` (a density from samples), :func:`integrate`
   (trapezoid rule).

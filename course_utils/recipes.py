@@ -72,7 +72,7 @@ class Recipe:
                 n_images: int | None = None) -> "Recipe":
         """The same model trained again elsewhere, with other settings, budget, checkpoint names, image shape or
         number of training images (lesson 12's beta-VAEs, lesson 13's seven generators, lesson 18's colour models);
-        ``checkpoint=None`` for one that ships none (lesson 14's small conditional VAE)."""
+        ``checkpoint=None`` for one that ships none (lesson 15's small conditional VAE)."""
         return dataclasses.replace(self, name=name, checkpoint=checkpoint, lesson=lesson or self.lesson,
                                    budget_seconds=dict(budget_seconds or self.budget_seconds),
                                    settings=training.merge_settings(dict(self.settings), dict(settings or {})),

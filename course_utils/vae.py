@@ -1,4 +1,4 @@
-"""Variational autoencoders in Keras 3 (lessons 10 and 12; lessons 13 and 14 reuse them).
+"""Variational autoencoders in Keras 3 (lessons 10, 11 and 12; later lessons reuse them).
 
 * :class:`Sampling` - the reparameterisation trick of lesson 04 as a layer: ``z = mu + sigma * eps``.
 * :func:`build_encoder` / :func:`build_decoder` - multilayer perceptrons for 28x28x1 images; with

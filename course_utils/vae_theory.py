@@ -1,4 +1,4 @@
-"""The VAE objective, piece by piece, in NumPy (lesson 04; lesson 10 builds the Keras VAE on it).
+"""The VAE objective, piece by piece, in NumPy (lessons 04 and 05; lesson 10 builds the Keras VAE on it).
 
 * Log-densities: :func:`gaussian_log_density` (diagonal), :func:`mvn_log_density` (full covariance),
   :func:`bernoulli_log_density`; the decoder losses :func:`bernoulli_nll` (= binary cross-entropy summed over

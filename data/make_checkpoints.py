@@ -1,8 +1,8 @@
 """Train the models of lessons 06-13, 17 and 18 and write the checkpoints that ship in `data/checkpoints/`.
 
-A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lesson 14
-trains nothing of its own that takes long: in load mode it uses the checkpoints of lessons 07, 10 and 12, whose models
-it builds with the same settings, and lesson 17 uses lesson 10's VAE (its latent-diffusion job trains on that
+A workshop can then run those lessons with `COURSE_TRAINING=load` and skip their training (issue 8). Lessons 14
+and 15 train nothing of their own that takes long: in load mode they use the checkpoints of lessons 07 and 10 (14) and
+11 and 12 (15), whose models they build with the same settings, and lesson 17 uses lesson 10's VAE (its latent-diffusion job trains on that
 checkpoint's codes, so run the lesson10 job first).
 Each job trains with the lesson's FULL-mode settings, data and time budget (the same builders from
 `course_utils`), then saves the functional sub-models the lesson needs (generators, VAE encoders and decoders)

@@ -20,7 +20,7 @@ MANIFEST = json.loads((SHIPPED / checkpoints.MANIFEST).read_text()) if (SHIPPED 
 def test_the_manifest_is_shipped_and_complete():
     assert MANIFEST, f"no {SHIPPED / checkpoints.MANIFEST}: run python data/make_checkpoints.py"
     lessons = {entry["lesson"] for entry in MANIFEST.values()}
-    assert lessons == {"06", "07", "08", "09", "10", "11", "12", "13", "17", "18"}   # 14 reuses those of 07, 10, 11 and 12; 16 trains only seconds
+    assert lessons == {"06", "07", "08", "09", "10", "11", "12", "13", "17", "18"}   # 14 reuses those of 07 and 10, 15 those of 11 and 12; 16 trains only seconds
     for name, entry in MANIFEST.items():
         assert entry["file"] == f"{name}.keras"
         assert (SHIPPED / entry["file"]).stat().st_size == entry["bytes"]
@@ -164,7 +164,7 @@ def test_checkpoint_dir_follows_the_data_dir(monkeypatch, tmp_path):
 
 
 # ------------------------------------------------------------------ every lesson with checkpoints offers the choice
-LESSONS_THAT_LOAD_OTHERS = {"14"}   # builds lessons 07, 10 and 12's models and loads their checkpoints
+LESSONS_THAT_LOAD_OTHERS = {"14", "15"}   # 14 builds lessons 07 and 10's models, 15 those of 11 and 12; both load their checkpoints
 
 
 def _names_in_recipes(recipe) -> list[str]:

@@ -39,7 +39,7 @@ def test_runs_of_a_split_lesson_are_ignored_and_a_renamed_ones_carry_over(tmp_pa
     old_05 = {**run("05", "quick", 28), "notebook": "05_dcgan.ipynb"}                  # renumbered to 07
     new_02 = {**run("02", "quick", 9, started="2026-12-04 10:00"), "notebook": "02_gan_objective.ipynb"}
     results.write_text(json.dumps({"runs": [old_02, old_05]}))
-    notebooks = {"02_gan_objective.ipynb", "03_gan_losses.ipynb", "07_dcgan.ipynb"}
+    notebooks = {"02_gan_objective.ipynb", "03_gan_losses_in_practice.ipynb", "07_dcgan.ipynb"}
     assert lesson_times.newest_measurements([results], notebooks=notebooks) == {("07", "quick"): old_05}
     results.write_text(json.dumps({"runs": [old_02, old_05, new_02]}))
     assert lesson_times.newest_measurements([results], notebooks=notebooks)[("02", "quick")] == new_02
@@ -94,14 +94,14 @@ def test_the_load_mode_sentences_are_rewritten_from_the_measurements(tmp_path, m
     (tmp_path / "docs").mkdir()
     (tmp_path / "README.md").write_text("With load the training lessons take 13 s to 2 min 18 s each in full mode.\n")
     (tmp_path / "docs" / "instructor_guide.md").write_text(
-        "Measured in full mode with `load` on this machine, idle, kernel start included: 04 13 s,\n05 23 s (11 still "
-        "runs its own measurements).\n")
+        "Measured in full mode with `load` on this machine, idle, kernel start included: 04 13 s,\n05 23 s (14 and 15 "
+        "still run their own measurements).\n")
     monkeypatch.setattr(lesson_times, "ROOT", tmp_path)
     measured = {("04", "load"): run("04", "load", 8.2), ("13", "load"): run("13", "load", 126), ("13", "quick"): run("13", "quick", 59)}
     assert lesson_times.write_load_sentences(measured) == ["README.md", "docs/instructor_guide.md"]
     assert "take 8 s to 2 min 6 s each in full mode (`benchmarks/lesson_times.py`, 2026-12-02)." in (tmp_path / "README.md").read_text()
     guide = (tmp_path / "docs" / "instructor_guide.md").read_text()
-    assert "(2026-12-02), kernel start included: 04 8 s, 13 2 min 6 s (11 still runs" in guide
+    assert "(2026-12-02), kernel start included: 04 8 s, 13 2 min 6 s (14 and 15 still run" in guide
     assert lesson_times.write_load_sentences(measured) == []                 # written once, then nothing changes
 
 

@@ -27,7 +27,7 @@ LESSONS = [path for path in OFFERING if BROWSER_MISSING is not None or path.name
 
 
 def test_the_lessons_that_train_for_minutes_offer_the_choice():
-    assert [path.name[:2] for path in OFFERING] == ["06", "07", "08", "09", "10", "12", "13", "14", "17", "18"]
+    assert [path.name[:2] for path in OFFERING] == ["06", "07", "08", "09", "10", "11", "12", "13", "14", "15", "17", "18"]
 
 
 def _printed(nb) -> str:

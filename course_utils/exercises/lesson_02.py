@@ -1,5 +1,5 @@
-"""Checks for the exercises of lesson 02 (the GAN objective): weighted and least-squares optimal discriminators,
-the JSD against the KL, and the non-saturating loss as a binary cross-entropy.
+"""Checks for the exercises of lesson 02 (the GAN objective): weighted and least-squares optimal discriminators, and
+the JSD against the KL. (The non-saturating loss as a binary cross-entropy is lesson 03's exercise 1.)
 
 Derivations are checked the lesson's way, with ``gan_theory``'s brute-force maximiser (no calculus), on fixed inputs.
 """
@@ -126,7 +126,8 @@ def check_2(objective, d_star_least_squares) -> bool:
     except Exception as error:
         return wrong(f"calling d_star_least_squares raised {type(error).__name__}: {error}.")
     return correct("the least-squares discriminator has the same optimum, D* = p_data / (p_data + p_g); what differs is the "
-                   "generator's cost at that optimum (a Pearson chi-squared divergence instead of the JSD).")
+                   "value at that optimum (with these 0/1 targets, -1/2 plus a quarter of the triangular discrimination, "
+                   "not the JSD).")
 
 
 def check_3(jsds, kl_gaps) -> bool:
@@ -160,36 +161,3 @@ def check_3(jsds, kl_gaps) -> bool:
                      "very unequal in width, and the KL's asymmetry is large there: check the ranges you drew from.")
     return correct(f"every JSD lies in [0, log 2] (largest {jsds.max():.3f}), while KL(p || q) and KL(q || p) differ by up to "
                    f"{kl_gaps.max():.1f} nats: the JSD is symmetric and bounded, the KL neither.")
-
-
-def check_4(generator_loss) -> bool:
-    """Exercise 4: ``generator_loss(fake_logits)``, the non-saturating loss as a BCE with the fakes labelled 1."""
-    if generator_loss is None:
-        return not_answered("define generator_loss(fake_logits) with bce.")
-    import tensorflow as tf
-    logits = np.array([[-30.0], [-5.0], [-0.5], [0.0], [2.0], [25.0]])
-    value, problem = _evaluate(generator_loss, tf.constant(logits, tf.float32))
-    if problem:
-        return wrong(f"generator_loss gets a float32 tensor of logits, shape (6, 1); {problem}.")
-    if value is None:
-        return not_answered("generator_loss returns None: replace the `return None` with a binary cross-entropy.")
-    if value.shape not in ((), (1,)):
-        return wrong(f"return one number, the mean over the batch; got shape {value.shape} (bce already averages).")
-    value = float(value.ravel()[0])
-    per_example = gan_theory.non_saturating_generator_loss(logits)
-    expected = float(np.mean(per_example))
-    softplus = np.logaddexp(0.0, logits)                                      # -log(1 - D) = softplus(l)
-    if close_to(value, float(np.mean(softplus)), rtol=1e-5):
-        return wrong("you labelled the fakes 0: that is the discriminator's fake term, -log(1 - D(G(z))). The generator "
-                     "pretends its samples are real: bce(tf.ones_like(fake_logits), fake_logits).")
-    if close_to(value, -float(np.mean(softplus)), rtol=1e-5):
-        return wrong("you used log(1 - D(G(z))), the *saturating* loss of the minimax game. The non-saturating loss is "
-                     "-log D(G(z)): a BCE with label 1.")
-    if close_to(value, -expected, rtol=1e-5):
-        return wrong("the sign is flipped: the loss to minimise is -log D(G(z)), which is >= 0.")
-    if close_to(value, float(np.sum(per_example)), rtol=1e-5):
-        return wrong("that is the sum over the batch; the loss is the mean (what bce returns).")
-    if not close_to(value, expected, rtol=1e-5, atol=1e-6):
-        return wrong(f"got {value:.5f}, expected mean -log sigmoid(l) = {expected:.5f} on these logits. Use the lesson's "
-                     "bce (from_logits=True, so large logits stay exact) with labels tf.ones_like(fake_logits).")
-    return correct("a BCE with the generated samples labelled 1 is exactly the non-saturating loss -log D(G(z)).")

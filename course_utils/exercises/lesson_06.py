@@ -74,7 +74,7 @@ def check_2(saturating, grad_saturating, grad_non_saturating) -> bool:
     if _per_example_or_mean(values[1], non_sat) and _per_example_or_mean(values[2], sat):
         return wrong("the two gradients are swapped: the saturating loss log(1 - D) has derivative -1 / (1 - D).")
     if _per_example_or_mean(values[1], -D_FAKE) or _per_example_or_mean(values[2], D_FAKE - 1):
-        return wrong("that is the derivative with respect to the logit (lesson 02); this exercise asks for the derivative "
+        return wrong("that is the derivative with respect to the logit (lesson 03); this exercise asks for the derivative "
                      "with respect to D itself: d/dD log(1 - D) = -1 / (1 - D).")
     if not _per_example_or_mean(values[1], sat):
         return wrong("grad_saturating: the derivative of log(1 - D) with respect to D is -1 / (1 - D), for each D in d_fake.")

@@ -1,4 +1,4 @@
-"""Checks for the exercises of lesson 14 (applications). Each prints a verdict and returns True/False."""
+"""Checks for lesson 14's exercises (applications: restoring damaged photos). Each prints a verdict and returns True/False."""
 from __future__ import annotations
 
 import numpy as np
@@ -66,19 +66,3 @@ def check_2(masked_squared_error) -> bool:
         return wrong("compute np.sum(mask * (restored - target) ** 2, axis=(1, 2, 3)).")
     return correct("one masked sum per image, as in restoration.masked_loss (before dividing by 2 sigma^2).")
 
-
-def check_3(z_new, z, mean_from, mean_to) -> bool:
-    """Exercise 3: move the code ``z`` of an item of class A to class B by the difference of class means."""
-    if z_new is None:
-        return not_answered("set `z_new` to the moved code: start from z and add the offset from class A's mean to B's.")
-    z, mean_from, mean_to = (np.asarray(a, dtype=np.float64) for a in (z, mean_from, mean_to))
-    expected = z + (mean_to - mean_from)
-    if close_to(z_new, expected, rtol=1e-4, atol=1e-5):
-        return correct("z + (mean of B - mean of A): the item keeps what is its own and takes on B's average shape.")
-    if close_to(z_new, z + (mean_from - mean_to), rtol=1e-4, atol=1e-5):
-        return wrong("the offset points the wrong way: it goes from A's mean to B's, mean_to - mean_from.")
-    if close_to(z_new, z + mean_to, rtol=1e-4, atol=1e-5):
-        return wrong("subtract class A's mean too: adding only B's mean also adds everything the two classes share.")
-    if close_to(z_new, mean_to, rtol=1e-4, atol=1e-5):
-        return wrong("that is B's average item: start from this item's own code z and add the offset.")
-    return wrong("z_new = z + (mean_to - mean_from), computed with NumPy arrays of the same shape as z.")

@@ -1,8 +1,8 @@
 """The course website (`make site`, docs/site/build_site.py) as a reader sees it, in a real (headless) Chromium.
 
-Builds the site for lesson 02 (quick mode, to keep CI short: the full build is `make site`), serves it on localhost
-and opens the home page, the lesson and "How this site was built": every image loads, every formula is typeset by
-MathJax (served by the site itself: the network is closed), no page shows an error output, and the lesson's slider
+Builds the site for lessons 02 and 03 (quick mode, to keep CI short: the full build is `make site`), serves it on
+localhost and opens the home page, the lessons and "How this site was built": every image loads, every formula is typeset by
+MathJax (served by the site itself: the network is closed), no page shows an error output, and lesson 03's slider
 stands as a note beside its still figure. To show that the checks can fail, a page with a missing figure, an error
 output and a formula MathJax cannot read is built and opened too: the checks must name all three. Screenshots go to
 notebooks/outputs/browser/ (git-ignored): look at them.
@@ -65,11 +65,11 @@ PAGE_PROBLEMS = """() => {
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """The lesson-02 site and the broken page's site, each served on localhost."""
+    """The site of lessons 02 and 03 and the broken page's site, each served on localhost."""
     if SITE_MISSING:
         pytest.fail(f"COURSE_REQUIRE_BROWSER_TEST=1 but {SITE_MISSING}")
     work = tmp_path_factory.mktemp("site")
-    build_site.build_site(work / "course", lessons=["02"], mode="quick", training="load")
+    build_site.build_site(work / "course", lessons=["02", "03"], mode="quick", training="load")
 
     broken = work / "broken-notebooks"
     broken.mkdir()
@@ -122,19 +122,29 @@ def open_page(browser, url, screenshot):
     return page, page.evaluate(PAGE_PROBLEMS)
 
 
-def test_the_lesson_page_shows_its_figures_typeset_math_and_no_error(browser, sites):
+FIGURES = "[...document.querySelectorAll('.cell_output img')].map(i => i.naturalWidth)"
+
+
+def test_the_lesson_pages_show_their_figures_typeset_math_and_no_error(browser, sites):
     page, problems = open_page(browser, f"{sites['course']}/notebooks/02_gan_objective.html", "site_02_top.png")
     try:
         assert problems == []
-        figures = page.evaluate("[...document.querySelectorAll('.cell_output img')].map(i => i.naturalWidth)")
-        assert len(figures) >= 8 and min(figures) > 100, f"the lesson's figures, by width: {figures}"
+        figures = page.evaluate(FIGURES)
+        assert len(figures) >= 4 and min(figures) > 100, f"the lesson's figures, by width: {figures}"
         assert page.locator("span.math.notranslate").count() > 100        # the derivations, typeset above
         badge = page.locator("a[href*='colab.research.google.com/github'] img")
         assert badge.count() == 1 and badge.evaluate("i => i.naturalWidth") > 50
+    finally:
+        page.close()
+    page, problems = open_page(browser, f"{sites['course']}/notebooks/03_gan_losses_in_practice.html", "site_03_top.png")
+    try:
+        assert problems == []
+        figures = page.evaluate(FIGURES)
+        assert len(figures) >= 5 and min(figures) > 100, f"the lesson's figures, by width: {figures}"
         note = page.locator(".widget-note")
         assert note.count() == 1 and "mean of p_g (FloatSlider)" in note.inner_text()
         note.scroll_into_view_if_needed()
-        page.screenshot(path=SCREENSHOTS / "site_02_widget_note.png")
+        page.screenshot(path=SCREENSHOTS / "site_03_widget_note.png")
         # the slider's figure follows its note as an ordinary image
         assert page.evaluate("""() => { const cell = document.querySelector('.widget-note').closest('.cell');
                                         return cell.querySelectorAll('img').length; }""") >= 1
@@ -147,6 +157,7 @@ def test_the_home_page_lists_the_lesson_and_the_build_page_its_time(browser, sit
     try:
         assert problems == []
         assert page.locator("nav a, .toctree-wrapper a", has_text="The GAN objective").count() >= 1
+        assert page.locator("nav a, .toctree-wrapper a", has_text="Generator losses in practice").count() >= 1
     finally:
         page.close()
     page, problems = open_page(browser, f"{sites['course']}/about_this_build.html", "site_about.png")
@@ -154,6 +165,7 @@ def test_the_home_page_lists_the_lesson_and_the_build_page_its_time(browser, sit
         assert problems == []
         text = page.inner_text("article")
         assert "quick mode, loading the shipped checkpoints" in text and "02_gan_objective.ipynb" in text
+        assert "03_gan_losses_in_practice.ipynb" in text
     finally:
         page.close()
 

@@ -101,7 +101,7 @@ class SkipsTheGenerator(RightStep):
 
 
 class SaturatingGenerator(RightStep):
-    """The right step with the generator minimising log(1 - D(G(z))), the loss that saturates (lesson 02)."""
+    """The right step with the generator minimising log(1 - D(G(z))), the loss that saturates (lesson 03)."""
 
     def generator_loss(self, fake_logits):
         return tf.reduce_mean(tf.math.log(1.0 - tf.sigmoid(fake_logits) + 1e-7))
