@@ -61,7 +61,7 @@ def build_conditional_discriminator(n_classes: int = 10, width: int = 32, dropou
     return keras.Model([image, y], logit, name="conditional_discriminator")
 
 
-# The lesson-07 configuration: lesson 07's settings (gan.LESSON_07_SETTINGS), plus the number of classes and the
+# The lesson-09 configuration: lesson 07's settings (gan.LESSON_07_SETTINGS), plus the number of classes and the
 # size of the generator's class embedding.
 # Lesson 18's colour model turns on lesson 07's weight average and lesson 16's DiffAugment, which lesson 09 leaves off.
 LESSON_09_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g_width": 32, "d_width": 32,
@@ -70,7 +70,7 @@ LESSON_09_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g
 
 
 def build_lesson_09_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
-    """The lesson-07 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
+    """The lesson-09 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
     ``"ema_decay"`` it keeps a weight average of its generator (lesson 07), with ``"diff_augment": True`` its
     discriminator sees the images through ``augment.DiffAugment`` (``gan.diff_augmented``)."""
     s = training.merge_settings(LESSON_09_SETTINGS, settings)

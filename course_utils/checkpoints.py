@@ -28,7 +28,7 @@ from pathlib import Path
 import keras
 import numpy as np
 
-from . import datasets, diffusion  # noqa: F401  diffusion registers the custom layers the lesson-12 denoisers are made of
+from . import datasets, diffusion  # noqa: F401  diffusion registers the custom layers the lesson-16 denoisers are made of
 
 CHOICES = ("train", "load")
 MANIFEST = "manifest.json"

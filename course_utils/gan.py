@@ -113,13 +113,13 @@ class SkeletonGAN(NamedTuple):
     gan: keras.Model
 
 
-# The lesson-04 configuration (its recipe is ``recipes.LESSON_06``; the failing run of its section 8 changes the
+# The lesson-06 configuration (its recipe is ``recipes.LESSON_06``; the failing run of its section 8 changes the
 # learning rates and trains a third of the epochs, ``recipes.LESSON_06_DISCRIMINATOR_WINS``).
 LESSON_06_SETTINGS = {"latent_dim": 64, "batch_size": 64, "epochs": 30, "d_learning_rate": 2e-4, "g_learning_rate": 2e-4}
 
 
 def build_lesson_06_gan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> SkeletonGAN:
-    """The lesson-04 fully-connected GAN: the skeleton's generator, discriminator and combined model."""
+    """The lesson-06 fully-connected GAN: the skeleton's generator, discriminator and combined model."""
     s = training.merge_settings(LESSON_06_SETTINGS, settings)
     generator = build_generator(s["latent_dim"], image_shape=image_shape)
     discriminator = build_discriminator(s["d_learning_rate"], image_shape=image_shape)
@@ -191,7 +191,7 @@ LESSON_07_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout
 
 
 def build_lesson_07_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
-    """The lesson-05 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
+    """The lesson-07 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
     ``"diff_augment": True`` its discriminator sees every image through ``augment.DiffAugment`` (lesson 16)."""
     s = training.merge_settings(LESSON_07_SETTINGS, settings)
     generator = build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape)   # built first:

@@ -11,7 +11,7 @@ The settings and builders themselves live with their models (``gan.LESSON_07_SET
 ``gan.build_lesson_07_dcgan``, ...); a recipe joins them to data, budget and checkpoints. :data:`RECIPES` lists
 them all by checkpoint prefix; :func:`for_lesson` gives a lesson's.
 
->>> model = LESSON_07.build()                      # the lesson-05 DCGAN, compiled
+>>> model = LESSON_07.build()                      # the lesson-07 DCGAN, compiled
 >>> budget, history = LESSON_07.train(model, images, budget=training.lesson_budget(270, quick_steps=100))
 >>> model, entry = LESSON_07.load("mnist")         # the same model with the shipped weights (settings checked)
 """

@@ -315,7 +315,7 @@ LESSON_12_SETTINGS = {**LESSON_10_SETTINGS, "latent_dim": 2, "n_classes": 10}
 
 
 def build_lesson_10_vae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> VAE:
-    """The lesson-08 VAE, compiled with Adam."""
+    """The lesson-10 VAE, compiled with Adam."""
     s = training.merge_settings(LESSON_10_SETTINGS, settings)
     model = VAE(build_encoder(s["latent_dim"], hidden=s["hidden"], image_shape=image_shape),
                 build_decoder(s["latent_dim"], hidden=s["hidden"][::-1], image_shape=image_shape),
@@ -325,7 +325,7 @@ def build_lesson_10_vae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -
 
 
 def build_lesson_12_cvae(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> ConditionalVAE:
-    """The lesson-09 conditional VAE, compiled with Adam."""
+    """The lesson-12 conditional VAE, compiled with Adam."""
     s = training.merge_settings(LESSON_12_SETTINGS, settings)
     model = ConditionalVAE(build_encoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"], image_shape=image_shape),
                            build_decoder(s["latent_dim"], s["n_classes"], hidden=s["hidden"][::-1], image_shape=image_shape),

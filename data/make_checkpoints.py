@@ -152,7 +152,7 @@ def lesson11(job):
 
 
 def lesson12(job):
-    """12_beta_and_conditional_vae: one lesson-08 VAE per beta (35 s each), the conditional VAE (100 s) and the
+    """12_beta_and_conditional_vae: one lesson-10 VAE per beta (35 s each), the conditional VAE (100 s) and the
     conditional GAN it is compared with (100 s)."""
     for recipe in recipes.for_lesson("12"):
         train_recipe(job, recipe)

@@ -112,7 +112,7 @@ def test_bad_input_is_refused_clearly():
 
 
 def test_dcgan_with_diffaugment_trains_under_a_distribution_strategy():
-    """The lesson's scaling-out path: the lesson-05 DCGAN (here with DiffAugment) built inside a MirroredStrategy
+    """The lesson's scaling-out path: the lesson-07 DCGAN (here with DiffAugment) built inside a MirroredStrategy
     scope (all GPUs there are; here the CPU alone) and trained for two steps. Keras builds an unbuilt model under
     a strategy by calling it on a data batch, which would feed images to a GAN's call (it takes noise): the GAN
     must arrive built, with nothing more for the learner to do."""

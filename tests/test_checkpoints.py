@@ -125,7 +125,7 @@ def test_a_model_built_with_other_settings_is_refused(tiny):
     assert all(np.array_equal(a, b) for a, b in zip(before, other.get_weights()))   # left untouched
 
 
-@pytest.mark.skipif("lesson10_vae_decoder" not in MANIFEST, reason="needs the shipped lesson-08 checkpoint")
+@pytest.mark.skipif("lesson10_vae_decoder" not in MANIFEST, reason="needs the shipped lesson-10 checkpoint")
 def test_a_shipped_checkpoint_refuses_a_lesson_model_with_another_latent_size():
     with pytest.raises(checkpoints.CheckpointError, match="made for other settings.*latent_dim"):
         checkpoints.load_weights_into(vae.build_lesson_10_vae({"latent_dim": 4}).decoder, "lesson10_vae_decoder", SHIPPED)

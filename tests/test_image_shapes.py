@@ -36,7 +36,7 @@ def test_dcgan_networks_make_and_read_the_shape(shape):
 
 
 def test_the_28x28_dcgan_is_lesson_07s_network_layer_for_layer():
-    """The shipped lesson-05 checkpoints hold these very weights: the default shape must not change them."""
+    """The shipped lesson-07 checkpoints hold these very weights: the default shape must not change them."""
     generator = gan.build_dcgan_generator(latent_dim=64, width=32)
     assert [tuple(w.shape) for w in generator.weights if "kernel" in w.path] == [(64, 3136), (4, 4, 32, 64), (4, 4, 1, 32)]
     discriminator = gan.build_dcgan_discriminator(width=32)
