@@ -42,3 +42,28 @@ def as_scalar(value):
     except (TypeError, ValueError):
         return None
     return float(array.ravel()[0]) if array.size == 1 and np.all(np.isfinite(array)) else None
+
+
+def evaluate(fn, *args):
+    """Call a learner's function: ``(values as a float array, None)``, ``(None, None)`` where it returned None (the
+    untouched skeleton), or ``(None, a verdict-ready description of what went wrong)``. Never raises."""
+    try:
+        value = fn(*args)
+    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
+        return None, f"calling it raised {type(error).__name__}: {error}"
+    if value is None:
+        return None, None
+    try:
+        return np.asarray(value, dtype=np.float64), None
+    except (TypeError, ValueError):
+        return None, f"it returned {type(value).__name__}, not numbers"
+
+
+def as_numbers(value):
+    """A float64 array, or None where the answer is not numeric."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        return None

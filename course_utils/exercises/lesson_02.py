@@ -11,26 +11,12 @@ import numpy as np
 
 from course_utils import gan_theory
 
-from .feedback import close_to, correct, not_answered, wrong
+from .feedback import close_to, correct, evaluate, not_answered, wrong
 
 
 def _cases(seed=0):
     rng = np.random.default_rng(seed)
     return 10.0 ** rng.uniform(-3, 1, 50), 10.0 ** rng.uniform(-3, 1, 50)
-
-
-def _evaluate(fn, *args):
-    """(values as a float array, None) or (None, a verdict-ready description of what went wrong)."""
-    try:
-        value = fn(*args)
-    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
-        return None, f"calling it raised {type(error).__name__}: {error}"
-    if value is None:
-        return None, None
-    try:
-        return np.asarray(value, dtype=np.float64), None
-    except (TypeError, ValueError):
-        return None, f"it returned {type(value).__name__}, not numbers"
 
 
 def check_1(d_star_weighted) -> bool:
@@ -39,7 +25,7 @@ def check_1(d_star_weighted) -> bool:
         return not_answered("define d_star_weighted(p_data, p_g, lam) returning the optimal D of V_lambda.")
     a, b = _cases()
     lam = 3.0
-    value, problem = _evaluate(d_star_weighted, a.copy(), b.copy(), lam)
+    value, problem = evaluate(d_star_weighted, a.copy(), b.copy(), lam)
     if problem:
         return wrong(f"d_star_weighted(p_data, p_g, lam) gets arrays of density values and a number; {problem}.")
     if value is None:
@@ -76,7 +62,7 @@ def _affine_in_reference(objective):
     a, b = _cases(1)
     a, b = a[:12, None], b[:12, None]
     y = np.linspace(0.05, 0.95, 19)[None, :]
-    values, problem = _evaluate(objective, y, a, b)
+    values, problem = evaluate(objective, y, a, b)
     if problem:
         return f"objective(y, a, b) gets arrays that broadcast (y a row, a and b columns); {problem}."
     if values is None:
@@ -107,14 +93,14 @@ def check_2(objective, d_star_least_squares) -> bool:
     """Exercise 2: the least-squares GAN's pointwise objective (to be maximised) and its optimal discriminator."""
     if objective is None or d_star_least_squares is None:
         return not_answered("define objective(y, a, b) (to be maximised) and d_star_least_squares(p_data, p_g).")
-    probe, problem = _evaluate(objective, np.array([0.5]), np.array([1.0]), np.array([1.0]))
+    probe, problem = evaluate(objective, np.array([0.5]), np.array([1.0]), np.array([1.0]))
     if probe is None and problem is None:
         return not_answered("objective returns None: replace the `return None` with the pointwise objective to maximise.")
     hint = _affine_in_reference(objective)
     if hint:
         return wrong(hint)
     a, b = _cases(2)
-    value, problem = _evaluate(d_star_least_squares, a.copy(), b.copy())
+    value, problem = evaluate(d_star_least_squares, a.copy(), b.copy())
     if problem:
         return wrong(f"d_star_least_squares(p_data, p_g) gets two arrays of density values; {problem}.")
     if value is None:

@@ -10,21 +10,7 @@ import numpy as np
 
 from course_utils import gan_theory
 
-from .feedback import close_to, correct, not_answered, wrong
-
-
-def _evaluate(fn, *args):
-    """(values as a float array, None) or (None, a verdict-ready description of what went wrong)."""
-    try:
-        value = fn(*args)
-    except Exception as error:  # the learner's function may fail in any way: report it, do not raise
-        return None, f"calling it raised {type(error).__name__}: {error}"
-    if value is None:
-        return None, None
-    try:
-        return np.asarray(value, dtype=np.float64), None
-    except (TypeError, ValueError):
-        return None, f"it returned {type(value).__name__}, not numbers"
+from .feedback import close_to, correct, evaluate, not_answered, wrong
 
 
 def check_1(generator_loss) -> bool:
@@ -33,7 +19,7 @@ def check_1(generator_loss) -> bool:
         return not_answered("define generator_loss(fake_logits) with bce.")
     import tensorflow as tf
     logits = np.array([[-30.0], [-5.0], [-0.5], [0.0], [2.0], [25.0]])
-    value, problem = _evaluate(generator_loss, tf.constant(logits, tf.float32))
+    value, problem = evaluate(generator_loss, tf.constant(logits, tf.float32))
     if problem:
         return wrong(f"generator_loss gets a float32 tensor of logits, shape (6, 1); {problem}.")
     if value is None:

@@ -13,21 +13,11 @@ import numpy as np
 
 from course_utils import vae_theory as vt
 
-from .feedback import correct, not_answered, wrong
+from .feedback import as_numbers, correct, not_answered, wrong
 
 LESSON_MODEL = vt.LinearGaussianModel(W=np.array([[1.0, 0.8], [0.9, 1.1], [0.3, -0.1]]), b=np.array([0.5, -0.3, 0.2]),
                                       sigma=0.7)
 X0 = np.array([1.6, 1.2, 0.4])
-
-
-def _numbers(value):
-    """A float64 array, or None where the answer is not numeric."""
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -60,7 +50,7 @@ def check_1(iwae_bound) -> bool:
             return None
         if isinstance(result, tuple):
             result = result[0]
-        value = _numbers(result)
+        value = as_numbers(result)
         if value is None or value.shape not in ((), (1,)):
             raise ValueError(f"expected one number (or (estimate, standard error)), got {result!r:.80}; average the "
                              "per-replicate bounds into one estimate")
@@ -118,7 +108,7 @@ def check_2(kl_values, kl_same) -> bool:
     """Exercise 2: the KLs of 10,000 random pairs of 3-D diagonal Gaussians, and of each q with itself."""
     if kl_values is None or kl_same is None:
         return not_answered("set kl_values (10,000 KLs of random pairs) and kl_same (the KL of each q with itself).")
-    values, same = _numbers(kl_values), _numbers(kl_same)
+    values, same = as_numbers(kl_values), as_numbers(kl_same)
     if values is None or same is None:
         return wrong("kl_values and kl_same should be arrays of numbers.")
     if values.shape == (3,) or values.shape == (2,):
@@ -178,7 +168,7 @@ def check_3(plain, with_baseline, reparam) -> bool:
     and reparameterised."""
     if plain is None or with_baseline is None or reparam is None:
         return not_answered("set plain, with_baseline and reparam to the three variances of the d/dmu estimates.")
-    got = [_numbers(v) for v in (plain, with_baseline, reparam)]
+    got = [as_numbers(v) for v in (plain, with_baseline, reparam)]
     if any(v is None or v.shape != () for v in got):
         return wrong("each answer is one number: estimator_stats(...)['variance'].mean() (the mean over the 5 coordinates).")
     got = np.array([float(v) for v in got])

@@ -13,21 +13,8 @@ import numpy as np
 
 from course_utils import vae_theory as vt
 
-from .feedback import close_to, correct, not_answered, wrong
-
-LESSON_MODEL = vt.LinearGaussianModel(W=np.array([[1.0, 0.8], [0.9, 1.1], [0.3, -0.1]]), b=np.array([0.5, -0.3, 0.2]),
-                                      sigma=0.7)
-X0 = np.array([1.6, 1.2, 0.4])
-
-
-def _numbers(value):
-    """A float64 array, or None where the answer is not numeric."""
-    if value is None or isinstance(value, (str, bytes)):
-        return None
-    try:
-        return np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError):
-        return None
+from .feedback import as_numbers, close_to, correct, not_answered, wrong
+from .lesson_04 import LESSON_MODEL, X0   # lesson 05 goes on with lesson 04's model and observation
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -47,7 +34,7 @@ def check_1(best_sigma) -> bool:
     """Exercise 1: the sigma on the grid np.linspace(0.05, 1, 400) that minimises the summed Gaussian NLL of section 1."""
     if best_sigma is None:
         return not_answered("set best_sigma to the sigma (a value from the grid) with the smallest total NLL.")
-    value = _numbers(best_sigma)
+    value = as_numbers(best_sigma)
     if value is None or value.shape != ():
         return wrong("best_sigma is one number: sigmas[np.argmin(total_nll)].")
     value = float(value)
@@ -87,7 +74,7 @@ def check_2(beta_objective) -> bool:
             return wrong(f"calling beta_objective raised {type(error).__name__}: {error}.")
         if value is None:
             return not_answered("beta_objective returns None: replace the `return None` with L_beta.")
-        value = _numbers(value)
+        value = as_numbers(value)
         if value is None or value.size != 1:
             return wrong("beta_objective should return one number, L_beta for this x and q.")
         got.append(float(value.ravel()[0]))
