@@ -263,7 +263,7 @@ def brute_force_maximiser(a, b, objective=minimax_objective, n: int = 2001) -> n
 
 
 def _discriminator_cases(seed):
-    """Pairs (a, b) = (p_data(x), p_g(x)): random positive values over six orders of magnitude, zeros on either
+    """Pairs (a, b) = (p_data(x), p_g(x)): random positive values over four orders of magnitude (1e-3 to 10), zeros on either
     side, and two Gaussians evaluated on a grid."""
     rng = np.random.default_rng(seed)
     a = 10.0 ** rng.uniform(-3, 1, 200)
