@@ -328,7 +328,8 @@ class TrainingProgress(keras.callbacks.Callback):
             if waiting > self.HEARTBEAT_LIMIT_SECONDS:
                 return
             with self._lock:
-                if stop.is_set() or now - self._last < self.every_seconds:
+                # only when no step has ended for a while: between steps, the line is _tick's to show
+                if stop.is_set() or now - self._last < self.every_seconds or waiting < self.every_seconds:
                     continue
                 self._last = now
                 what = "the first step builds the training graph" if self._steps == 0 else "a step is running"

@@ -215,6 +215,17 @@ def test_a_slow_step_keeps_the_line_alive_and_the_heartbeat_ends_with_the_run(ca
     assert "the first step builds the training graph" in capsys.readouterr().out   # a script gets it printed
 
 
+def test_the_heartbeat_stays_quiet_while_steps_keep_coming():
+    """Steps that end every 0.05 s: the line is the step's own, never "a step is running" (that would be untrue)."""
+    progress = training.TrainingProgress("busy", every_seconds=0.2)
+    progress.start()
+    for step in range(1, 30):
+        time.sleep(0.05)
+        progress.advance(step)
+    progress.finish()
+    assert len(progress.lines) >= 4 and not any("so far" in line for line in progress.lines), progress.lines
+
+
 def test_the_heartbeat_leaves_a_run_that_stopped_long_ago_alone(monkeypatch):
     monkeypatch.setattr(training.TrainingProgress, "HEARTBEAT_LIMIT_SECONDS", 0.5)
     progress = training.TrainingProgress("stopped", every_seconds=0.1)
