@@ -95,3 +95,13 @@ def describe() -> dict:
     }
     check_versions(info)
     return info
+
+
+def load_average() -> list[float] | None:
+    """The 1, 5 and 15-minute load averages, or None where the system does not report them (macOS, Windows). The lessons
+    that time something print it beside their measurements; the timing script and the site's build page record it."""
+    try:
+        with open("/proc/loadavg") as file:
+            return [float(x) for x in file.read().split()[:3]]
+    except OSError:
+        return None

@@ -37,3 +37,13 @@ def test_the_device_line_says_where_the_models_train():
 
     here = environment.device_line()                        # this machine, read from TensorFlow
     assert here.startswith("device: the GPU" if tf.config.list_physical_devices("GPU") else "device: the CPU")
+
+
+def test_the_load_average_is_three_numbers_or_none_where_the_system_has_none(monkeypatch):
+    load = environment.load_average()
+    assert load is None or (len(load) == 3 and all(isinstance(x, float) and x >= 0 for x in load))
+    import builtins
+    real_open = builtins.open
+    monkeypatch.setattr(builtins, "open", lambda path, *a, **k: (_ for _ in ()).throw(FileNotFoundError(path))
+                        if path == "/proc/loadavg" else real_open(path, *a, **k))
+    assert environment.load_average() is None        # macOS, Windows: no /proc/loadavg
