@@ -52,20 +52,65 @@ def by_mode(quick, full):
     return quick if run_mode() == "quick" else full
 
 
-class Timer:
-    """``with Timer("training") as t: ...`` then ``t.seconds``; prints the time when the block ends."""
+def in_notebook() -> bool:
+    """Whether this code runs in a notebook kernel (JupyterLab, VS Code, Colab, nbclient/nbval), where output can be
+    replaced in place through a display handle; in a script or a test, lines are printed instead."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
 
-    def __init__(self, label: str = "", verbose: bool = True):
-        self.label, self.verbose, self.seconds = label, verbose, None
+
+class Timer:
+    """``with Timer("training") as t: ...`` then ``t.seconds``; prints the time when the block ends.
+
+    In a notebook, a block that runs longer than ``every_seconds`` shows that it is still working: one line,
+    "label: working, 15 s so far", replaced in place every ``every_seconds`` and, when the block ends, by the time it
+    took (no cell may look frozen for more than ~10 s, issue 16). ``verbose=False`` shows nothing: the block's own
+    output says it is alive (a training run's ``TrainingProgress`` line). ``self.lines`` keeps what was shown."""
+
+    def __init__(self, label: str = "", verbose: bool = True, every_seconds: float = 5.0):
+        if every_seconds <= 0:
+            raise ValueError(f"every_seconds must be positive, got {every_seconds}.")
+        self.label, self.verbose, self.every_seconds, self.seconds = label, verbose, float(every_seconds), None
+        self.lines: list[str] = []
 
     def __enter__(self):
         self._start = time.perf_counter()
+        self._handle, self._lock, self._stop = None, threading.Lock(), threading.Event()
+        if self.verbose and in_notebook():
+            # in the cell's context, so that ipykernel sends the thread's line to this cell's output
+            threading.Thread(target=contextvars.copy_context().run, args=(self._heartbeat, self._stop), daemon=True,
+                             name=f"timer heartbeat: {self.label}").start()
         return self
+
+    def _heartbeat(self, stop: threading.Event) -> None:
+        from IPython.display import display
+
+        while not stop.wait(self.every_seconds):
+            with self._lock:
+                if stop.is_set():
+                    return
+                text = f"{self.label or 'elapsed'}: working, {time.perf_counter() - self._start:.0f} s so far"
+                self.lines.append(text)
+                if self._handle is None:
+                    self._handle = display({"text/plain": text}, raw=True, display_id=True)
+                else:
+                    self._handle.update({"text/plain": text}, raw=True)
 
     def __exit__(self, *exc):
         self.seconds = time.perf_counter() - self._start
+        with self._lock:
+            self._stop.set()
+            handle = self._handle
         if self.verbose:
-            print(f"{self.label or 'elapsed'}: {self.seconds:.1f} s")
+            text = f"{self.label or 'elapsed'}: {self.seconds:.1f} s"
+            self.lines.append(text)
+            if handle is not None:
+                handle.update({"text/plain": text}, raw=True)
+            else:
+                print(text)
         return False
 
 
@@ -277,11 +322,7 @@ class TrainingProgress(keras.callbacks.Callback):
             print(text, flush=True)
 
     def _in_notebook(self) -> bool:
-        try:
-            from IPython import get_ipython
-        except ImportError:
-            return False
-        return get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
+        return in_notebook()
 
     def _show_grid(self) -> None:
         """Draw the preview's grid and put it in the notebook: a new output the first time, the same one after."""

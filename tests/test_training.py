@@ -48,6 +48,44 @@ def test_timer_measures():
     assert 0.04 < timer.seconds < 1.0
 
 
+def test_a_long_timer_block_says_it_is_still_working_in_a_notebook_and_ends_with_its_time(monkeypatch):
+    """A computation wrapped in Timer (lesson 10's importance-weighted bounds) must not leave its cell silent for
+    more than ~10 s (issue 16): one line, replaced in place, then the time taken on the same line."""
+    import time
+
+    import IPython.display
+
+    shown = []
+
+    def fake_display(obj, raw=False, display_id=False):
+        shown.append(("display", obj))
+        return _FakeHandle(shown)
+
+    monkeypatch.setattr(IPython.display, "display", fake_display)
+    monkeypatch.setattr(training, "in_notebook", lambda: True)
+    with training.Timer("bounds", every_seconds=0.2) as timer:
+        time.sleep(0.9)
+    time.sleep(0.4)                                      # nothing may follow the final line
+    kinds = [kind for kind, _ in shown]
+    assert kinds[0] == "display" and kinds.count("display") == 1 and len(kinds) >= 4, shown   # one output, updated
+    assert all("working" in obj["text/plain"] for _, obj in shown[:-1]), shown
+    assert shown[-1][1]["text/plain"] == f"bounds: {timer.seconds:.1f} s" == timer.lines[-1]
+
+
+def test_a_short_or_quiet_timer_block_shows_only_its_time(monkeypatch, capsys):
+    import time
+
+    monkeypatch.setattr(training, "in_notebook", lambda: True)
+    with training.Timer("short", every_seconds=5) as timer:
+        time.sleep(0.05)
+    assert capsys.readouterr().out == f"short: {timer.seconds:.1f} s\n" and timer.lines == [f"short: {timer.seconds:.1f} s"]
+    with training.Timer("quiet", verbose=False, every_seconds=0.05) as timer:
+        time.sleep(0.3)
+    assert capsys.readouterr().out == "" and timer.lines == []
+    with pytest.raises(ValueError, match="every_seconds"):
+        training.Timer("bad", every_seconds=0)
+
+
 def test_sample_grid_callback_collects_frames(tmp_path):
     noise = np.zeros((4, 2), np.float32)
     calls = []
