@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from course_utils.training import PROGRESS_METADATA
 from tests.notebook_time_limits import time_limit
 from tests.test_load_mode import run_bounded
 
@@ -35,6 +36,12 @@ def comparable(printed: str) -> list[str]:
             if not MEASURED_LINE.search(line)]
 
 
+def is_progress(output) -> bool:
+    """A progress line or grid (``training.TrainingProgress``, the heartbeat of ``training.Timer``): whether it shows,
+    and what, depends on the machine's speed, as a measured time does."""
+    return (output.get("metadata") or {}).get("course_utils") == PROGRESS_METADATA["course_utils"]
+
+
 def printed_by_cell(nb) -> list[str]:
     """What each code cell printed (its standard output, joined as the reader sees it, and its results' text), with the
     cell's number on every line, so that a difference is reported where it is."""
@@ -42,9 +49,19 @@ def printed_by_cell(nb) -> list[str]:
     for index, cell in enumerate(nb.cells):
         streams = "".join(o.get("text", "") for o in cell.get("outputs", [])
                           if o.get("output_type") == "stream" and o.get("name") == "stdout")   # not TensorFlow's notes
-        results = [o["data"].get("text/plain", "") for o in cell.get("outputs", []) if "data" in o]
+        results = [o["data"].get("text/plain", "") for o in cell.get("outputs", []) if "data" in o and not is_progress(o)]
         lines += [f"[{index}] {line}" for line in comparable("\n".join([streams, *results]))]
     return lines
+
+
+def test_progress_outputs_are_left_out_and_results_kept():
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text="loss 1.25\n"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "training: 3 of 9 s"}, metadata=dict(PROGRESS_METADATA)),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "0.5"}, execution_count=1)])
+    assert printed_by_cell(nbformat.v4.new_notebook(cells=[cell])) == ["[0] loss 1.25", "[0] ", "[0] 0.5"]
 
 
 def test_masking_keeps_computed_numbers_and_hides_measured_ones():
