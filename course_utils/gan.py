@@ -187,21 +187,29 @@ def build_dcgan_discriminator(width: int = 32, dropout: float = 0.2, image_shape
 # The configuration lesson 07 teaches and the benchmark measures (one place, so they cannot drift apart).
 LESSON_07_SETTINGS = {"latent_dim": 64, "g_width": 32, "d_width": 32, "d_dropout": 0.2,
                       "batch_size": 64, "learning_rate": 5e-4, "beta_1": 0.5, "label_smoothing": 0.1,
-                      "ema_decay": 0.999, "diff_augment": False}
+                      "ema_decay": 0.999, "diff_augment": False,
+                      # the choices benchmarks/dcgan_variants.py measures (issue 15); these values change nothing
+                      "loss": "non_saturating", "r1_weight": 0.0, "jit_compile": False}
 
 
 def build_lesson_07_dcgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "NonSaturatingGAN":
     """The lesson-07 DCGAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
-    ``"diff_augment": True`` its discriminator sees every image through ``augment.DiffAugment`` (lesson 16)."""
+    ``"diff_augment": True`` its discriminator sees every image through ``augment.DiffAugment`` (lesson 16).
+    ``"loss"`` picks the trainer from ``GAN_LOSSES``, ``"r1_weight"`` adds the R1 penalty and ``"jit_compile"`` compiles
+    the training step with XLA: the choices ``benchmarks/dcgan_variants.py`` measures (issue 15)."""
     s = training.merge_settings(LESSON_07_SETTINGS, settings)
+    if s["loss"] not in GAN_LOSSES:
+        raise ValueError(f"loss={s['loss']!r} is not one of the course's GAN losses: {sorted(GAN_LOSSES)}.")
+    if s["loss"] == "hinge" and s["label_smoothing"]:
+        raise ValueError("the hinge loss has no targets to smooth: set label_smoothing=0 with loss='hinge'.")
     generator = build_dcgan_generator(s["latent_dim"], width=s["g_width"], image_shape=image_shape)   # built first:
     discriminator = build_dcgan_discriminator(width=s["d_width"], dropout=s["d_dropout"], image_shape=image_shape)  # seeded init
     if s["diff_augment"]:   # lesson 16: every image the discriminator sees in training, real or generated, is augmented
         discriminator = diff_augmented(discriminator, image_shape)
-    model = NonSaturatingGAN(generator, discriminator, ema_decay=s["ema_decay"])
+    model = GAN_LOSSES[s["loss"]](generator, discriminator, ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
-                  label_smoothing=s["label_smoothing"])
+                  label_smoothing=s["label_smoothing"], r1_weight=s["r1_weight"], jit_compile=s["jit_compile"])
     return model
 
 
@@ -250,7 +258,7 @@ class TwoPlayerGAN(keras.Model):
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.trackers = {name: keras.metrics.Mean(name=name) for name in self.METRICS}
         self.noise_seeds = keras.random.SeedGenerator(seed)
-        self.ema_decay, self.ema_generator = ema_decay, None
+        self.ema_decay, self.ema_generator, self.r1_weight = ema_decay, None, 0.0
         if ema_decay is not None:
             self.ema_generator = training.weight_average_copy(generator)
             self.ema_step = tf.Variable(0.0, trainable=False, name="ema_step")
@@ -258,11 +266,19 @@ class TwoPlayerGAN(keras.Model):
         # does under a tf.distribute strategy: by calling it on a batch of *images*, where a GAN's call takes noise.
         self.built = True
 
-    def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.0, **kwargs):
+    def compile(self, d_optimizer, g_optimizer, label_smoothing: float = 0.0, r1_weight: float = 0.0, **kwargs):
+        """``r1_weight`` (gamma) adds the zero-centred gradient penalty on real images (R1, Mescheder et al. 2018) to
+        the discriminator's loss: ``gamma / 2 * E_x ||grad_x D(x)||^2``, reported as ``r1`` (:func:`r1_penalty`).
+        Other keyword arguments (``jit_compile``, ``steps_per_execution``) go to ``keras.Model.compile``."""
         super().compile(**kwargs)
         if not 0.0 <= label_smoothing < 0.5:
             raise ValueError(f"label_smoothing must be in [0, 0.5), got {label_smoothing}.")
+        if not r1_weight >= 0.0:
+            raise ValueError(f"r1_weight must be >= 0 (0: no penalty), got {r1_weight}.")
         self.d_optimizer, self.g_optimizer, self.label_smoothing = d_optimizer, g_optimizer, label_smoothing
+        self.r1_weight = float(r1_weight)
+        if self.r1_weight and "r1" not in self.trackers:
+            self.trackers["r1"] = keras.metrics.Mean(name="r1")
 
     @property
     def metrics(self):
@@ -305,9 +321,15 @@ class TwoPlayerGAN(keras.Model):
         for _ in range(self.discriminator_steps):
             with tf.GradientTape() as tape:
                 fake_images = self.generator(self.generator_input(self.noise(batch_size), condition), training=True)
-                real_output = self.discriminator(self.discriminator_input(real_images, condition), training=True)
+                with tf.GradientTape(watch_accessed_variables=False) as input_tape:   # R1: D's slope at real images
+                    input_tape.watch(real_images)
+                    real_output = self.discriminator(self.discriminator_input(real_images, condition), training=True)
+                    real_total = tf.reduce_sum(real_output)   # on the tape: the gradient of each image's own score
                 fake_output = self.discriminator(self.discriminator_input(fake_images, condition), training=True)
                 d_loss, logs = self.discriminator_loss(real_output, fake_output, real_images, fake_images, condition)
+                if self.r1_weight:   # 0 unless compiled with r1_weight
+                    r1 = r1_penalty(input_tape.gradient(real_total, real_images))
+                    d_loss, logs = d_loss + 0.5 * self.r1_weight * r1, {**logs, "r1": r1}
             grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
             self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
         # 2. the generator, with fresh noise: make the discriminator take its images for real ones
@@ -359,6 +381,35 @@ class NonSaturatingGAN(TwoPlayerGAN):
 
     def generator_loss(self, fake_logits):
         return self.bce(tf.ones_like(fake_logits), fake_logits)
+
+
+class HingeGAN(TwoPlayerGAN):
+    """The hinge loss of SN-GAN and BigGAN (Lim and Ye 2017; Miyato et al. 2018): the discriminator's score is a
+    logit-free number, and it minimises ``E[max(0, 1 - D(x))] + E[max(0, 1 + D(G(z)))]``: it stops pushing on an image
+    it already scores beyond the margin. The generator minimises ``-E[D(G(z))]``. ``d_real`` and ``d_fake`` are the
+    mean scores (not probabilities). No label smoothing: there are no targets."""
+
+    METRICS = ("d_loss", "g_loss", "d_real", "d_fake")
+
+    def discriminator_loss(self, real_scores, fake_scores, real_images, fake_images, condition):
+        d_loss = tf.reduce_mean(tf.nn.relu(1.0 - real_scores)) + tf.reduce_mean(tf.nn.relu(1.0 + fake_scores))
+        return d_loss, {"d_loss": d_loss, "d_real": tf.reduce_mean(real_scores), "d_fake": tf.reduce_mean(fake_scores)}
+
+    def generator_loss(self, fake_scores):
+        return -tf.reduce_mean(fake_scores)
+
+
+# The losses build_lesson_07_dcgan can train with (its "loss" setting).
+GAN_LOSSES = {"non_saturating": NonSaturatingGAN, "hinge": HingeGAN}
+
+
+def r1_penalty(gradients) -> tf.Tensor:
+    """``E ||g||^2``: the mean over the batch of each image's squared gradient norm (summed over its pixels), for
+    the gradients ``g = grad_x D(x)`` of the discriminator at real images. Zero-centred: unlike WGAN-GP's
+    ``(||g|| - 1)^2`` it asks D to be flat at the data, which is where a GAN's training converges (Mescheder et al.
+    2018, "Which training methods for GANs do actually converge?")."""
+    flat = tf.reshape(gradients, (tf.shape(gradients)[0], -1))
+    return tf.reduce_mean(tf.reduce_sum(tf.square(flat), axis=1))
 
 
 def fixed_noise(n: int, latent_dim: int, seed: int = 0) -> np.ndarray:

@@ -81,3 +81,53 @@ def test_the_colour_trials_script_trains_one_variant_and_reports_it(capsys):
     assert changed == recipes.LESSON_18_COLOUR_SETTINGS
     with pytest.raises(ValueError, match="unknown settings"):
         trials.main(["typo", "widht=8", "--seconds", "1"])
+
+
+VARIANTS_SPEC = importlib.util.spec_from_file_location("dcgan_variants", ROOT / "benchmarks" / "dcgan_variants.py")
+variants = importlib.util.module_from_spec(VARIANTS_SPEC)
+VARIANTS_SPEC.loader.exec_module(variants)
+
+
+def test_every_variant_is_lesson_07_with_only_its_own_changes():
+    """The variants table measures one change at a time to lesson 07's own model (issue 15)."""
+    lesson = what_was_built(recipes.LESSON_07.build())
+    assert what_was_built(variants.recipe_of("lesson")[0].build(variants.recipe_of("lesson")[1])) == lesson
+    for name in variants.VARIANTS:
+        recipe, changes = variants.recipe_of(name)
+        model = recipe.build(changes)
+        if name == "lesson":
+            continue
+        if recipe is not recipes.LESSON_07:
+            assert name == "tf_tutorial" and model.ema_generator is None
+            continue
+        assert (bool(changes) != (name in variants.PRECISION)) and set(changes) <= set(gan.LESSON_07_SETTINGS), name
+        settings = {**gan.LESSON_07_SETTINGS, **changes}
+        assert model.ema_decay == settings["ema_decay"] and model.label_smoothing == settings["label_smoothing"], name
+        assert model.r1_weight == settings["r1_weight"], name
+        assert isinstance(model, gan.GAN_LOSSES[settings["loss"]]), name
+
+
+def test_an_unknown_variant_is_a_clear_error():
+    with pytest.raises(SystemExit, match="unknown variant 'r2'.*r1_0.1"):
+        variants.main(["lesson", "r2", "--steps", "1"])
+
+
+def test_the_summary_table_gives_each_variants_mean_and_range():
+    trials = [{"name": "a", "steps": s, "frechet_distance": fd, "classes_covered": c, "confidence": q, "unsure_of_100": u}
+              for s, fd, c, q, u in ((100, 20.0, 10, 0.9, 4), (300, 30.0, 9, 0.95, 6))]
+    row = variants.summary_table(trials, floor=10.0).splitlines()[2]
+    assert row == "| a | 2 | 200 | 25.0 (20.0-30.0) | 2.50 | 9 | 0.925 (0.900-0.950) | 5 (4-6) |"
+
+
+@pytest.mark.slow
+def test_a_step_matched_trial_trains_exactly_its_steps_and_scores_its_samples(tmp_path):
+    from course_utils import classifier, datasets
+
+    (x_train, _), (x_test, _) = datasets.load_dataset("mnist")[0]
+    judge, _ = classifier.train_classifier("mnist")
+    for name in ("xla", "r1_1", "hinge", "bfloat16"):
+        trial = variants.run_trial(name, 0, datasets.to_minus_one_one(x_train[:512]), judge,
+                                   datasets.to_minus_one_one(x_test[:200]), steps=3, samples=100, grids=tmp_path)
+        assert trial["steps"] == 3 and trial["changes"] == variants.VARIANTS[name], trial
+        assert trial["frechet_distance"] > 0 and 0 <= trial["unsure_of_100"] <= 100 and 0 < trial["confidence"] <= 1
+        assert (tmp_path / f"{name}_seed0.png").stat().st_size > 1000

@@ -134,3 +134,59 @@ def test_dcgan_without_ema_samples_from_the_generator_and_rejects_bad_decay():
     assert model.sampler is model.generator and model.ema_generator is None
     with pytest.raises(ValueError, match="ema_decay"):
         gan.NonSaturatingGAN(gan.build_dcgan_generator(latent_dim=4, width=4), gan.build_dcgan_discriminator(width=4), ema_decay=1.0)
+
+
+def test_r1_penalty_is_the_mean_squared_gradient_norm_per_image():
+    gradients = tf.constant(np.stack([np.ones((2, 2, 1)), 2 * np.ones((2, 2, 1))]), tf.float32)   # |g|^2 = 4 and 16
+    assert float(gan.r1_penalty(gradients)) == pytest.approx(10.0)   # mean over images, not sum, not norm
+
+
+def _linear_critic_pair(r1_weight, w):
+    """A fixed generator and a linear discriminator D(x) = w . x: its gradient at every image is w, so R1 = |w|^2 and
+    the penalty's gradient with respect to w is r1_weight * w."""
+    generator = keras.Sequential([keras.Input((2,)), keras.layers.Dense(4), keras.layers.Reshape((2, 2, 1))])
+    critic = keras.Sequential([keras.Input((2, 2, 1)), keras.layers.Flatten(), keras.layers.Dense(1, use_bias=False)])
+    critic.layers[-1].set_weights([w.reshape(4, 1)])
+    generator.set_weights([np.full((2, 4), 0.1, np.float32), np.zeros(4, np.float32)])
+    model = gan.NonSaturatingGAN(generator, critic, seed=0)
+    model.compile(keras.optimizers.SGD(0.1), keras.optimizers.SGD(0.0), r1_weight=r1_weight)
+    return model
+
+
+def test_r1_adds_gamma_over_two_times_the_squared_slope_to_the_discriminator_loss():
+    """With SGD, the discriminator's update with the penalty differs from the one without by exactly
+    -lr * gamma * w; the logged r1 is |w|^2. A wrong factor (gamma, not gamma / 2), a norm instead of its square, or a
+    penalty on generated images would all fail."""
+    w = np.array([0.5, -1.0, 2.0, 0.0], np.float32)
+    real = np.random.default_rng(0).uniform(-1, 1, (8, 2, 2, 1)).astype(np.float32)
+    updated = {}
+    for gamma in (0.0, 3.0):
+        model = _linear_critic_pair(gamma, w)
+        logs = model.train_on_batch(real, return_dict=True)
+        updated[gamma] = model.discriminator.get_weights()[0][:, 0]
+        if gamma:
+            assert logs["r1"] == pytest.approx(float(np.sum(w ** 2)), rel=1e-5)
+        else:
+            assert "r1" not in logs
+    np.testing.assert_allclose(updated[3.0] - updated[0.0], -0.1 * 3.0 * w, rtol=1e-4, atol=1e-6)
+
+
+def test_hinge_losses_have_the_right_values():
+    model = gan.HingeGAN(gan.build_dcgan_generator(8, width=4), gan.build_dcgan_discriminator(width=4))
+    real, fake = tf.constant([[2.0], [0.5]]), tf.constant([[-2.0], [0.0]])
+    d_loss, logs = model.discriminator_loss(real, fake, None, None, None)
+    assert float(d_loss) == pytest.approx(0.25 + 0.5)   # only the 0.5 real and the 0 fake are inside the margin
+    assert float(model.generator_loss(fake)) == pytest.approx(1.0)
+    assert float(logs["d_real"]) == pytest.approx(1.25) and float(logs["d_fake"]) == pytest.approx(-1.0)
+
+
+def test_lesson_07_dcgan_builds_each_loss_and_refuses_unknown_ones():
+    hinge = gan.build_lesson_07_dcgan({"loss": "hinge", "label_smoothing": 0.0, "g_width": 4, "d_width": 4})
+    assert isinstance(hinge, gan.HingeGAN)
+    assert isinstance(gan.build_lesson_07_dcgan({"g_width": 4, "d_width": 4}), gan.NonSaturatingGAN)
+    with pytest.raises(ValueError, match="label_smoothing=0"):
+        gan.build_lesson_07_dcgan({"loss": "hinge"})
+    with pytest.raises(ValueError, match="not one of the course's GAN losses"):
+        gan.build_lesson_07_dcgan({"loss": "wasserstein"})
+    with pytest.raises(ValueError, match="r1_weight"):
+        gan.build_lesson_07_dcgan({"r1_weight": -1.0})
