@@ -48,22 +48,14 @@ def test_timer_measures():
     assert 0.04 < timer.seconds < 1.0
 
 
-def test_a_long_timer_block_says_it_is_still_working_in_a_notebook_and_ends_with_its_time(monkeypatch, capsys):
+def test_a_long_timer_block_says_it_is_still_working_in_a_notebook_and_ends_with_its_time(monkeypatch, capsys,
+                                                                                          notebook_display):
     """A computation wrapped in Timer (lesson 10's importance-weighted bounds) must not leave its cell silent for
     more than ~10 s (issue 16): one line, replaced in place, emptied at the end, when the time is printed (where a
     block shorter than the heartbeat prints it too: the same output on a fast machine and a slow one)."""
     import time
 
-    import IPython.display
-
-    shown = []
-
-    def fake_display(obj, raw=False, display_id=False, **kwargs):
-        assert kwargs.get("metadata") == training.PROGRESS_METADATA   # the repeat test leaves such outputs out
-        shown.append(("display", obj))
-        return _FakeHandle(shown)
-
-    monkeypatch.setattr(IPython.display, "display", fake_display)
+    shown = notebook_display
     monkeypatch.setattr(training, "in_notebook", lambda: True)
     with training.Timer("bounds", every_seconds=0.2) as timer:
         time.sleep(0.9)
@@ -285,19 +277,28 @@ class _FakeHandle:
         self.shown.append(("update", obj))
 
 
-def test_training_progress_refreshes_one_sample_grid_in_place_in_a_notebook(monkeypatch):
+@pytest.fixture
+def notebook_display(monkeypatch):
+    """IPython's display replaced by a recorder: the list of ("display" | "update", object) it was asked to show. Every
+    progress output must carry training.PROGRESS_METADATA (the repeat test leaves such outputs out)."""
     import IPython.display
-    import keras
-    from matplotlib.figure import Figure
 
     shown = []
 
     def fake_display(obj, raw=False, display_id=False, **kwargs):
-        assert kwargs.get("metadata") == training.PROGRESS_METADATA   # the repeat test leaves such outputs out
+        assert kwargs.get("metadata") == training.PROGRESS_METADATA
         shown.append(("display", obj))
         return _FakeHandle(shown)
 
     monkeypatch.setattr(IPython.display, "display", fake_display)
+    return shown
+
+
+def test_training_progress_refreshes_one_sample_grid_in_place_in_a_notebook(monkeypatch, notebook_display):
+    import keras
+    from matplotlib.figure import Figure
+
+    shown = notebook_display
     monkeypatch.setattr(training.TrainingProgress, "_in_notebook", lambda self: True)
     drawn = []
 
