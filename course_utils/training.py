@@ -73,8 +73,9 @@ class Timer:
 
     In a notebook, a block that runs longer than ``every_seconds`` shows that it is still working: one line,
     "label: working, 15 s so far", replaced in place every ``every_seconds`` (no cell may look frozen for more than
-    ~10 s, issue 16) and emptied when the block ends, which prints its time as it always does. ``verbose=False`` shows nothing: the block's own
-    output says it is alive (a training run's ``TrainingProgress`` line). ``self.lines`` keeps what was shown."""
+    ~10 s, issue 16) and emptied when the block ends, which prints its time as it always does. ``verbose=False``
+    shows nothing: the block's own output says it is alive (a training run's ``TrainingProgress`` line).
+    ``self.lines`` keeps what was shown."""
 
     def __init__(self, label: str = "", verbose: bool = True, every_seconds: float = 5.0):
         if every_seconds <= 0:
