@@ -302,6 +302,7 @@ class TrainingProgress(keras.callbacks.Callback):
         self._handle = self._grid_handle = self._start = self._last = self._last_grid = None
         self._steps = self._epoch_start = 0
         self._logs, self._last_step_time, self._lock, self._stop = None, None, threading.Lock(), threading.Event()
+        self._finishing = False   # training has ended and the last grid is being drawn
 
     def _target(self) -> str:
         if self.budget is None:
@@ -356,7 +357,7 @@ class TrainingProgress(keras.callbacks.Callback):
 
             self._handle = display({"text/plain": f"{self.name}: starting"}, raw=True, display_id=True,
                                    metadata=PROGRESS_METADATA)
-        self._last_step_time, self._logs = self._start, None
+        self._last_step_time, self._logs, self._finishing = self._start, None, False
         self._stop.set()                  # a heartbeat of an earlier run of this callback ends
         self._stop = threading.Event()
         # In the cell's context, so that ipykernel sends the thread's updates to this cell's output.
@@ -380,7 +381,8 @@ class TrainingProgress(keras.callbacks.Callback):
                 if stop.is_set() or now - self._last < self.every_seconds or waiting < self.every_seconds:
                     continue
                 self._last = now
-                what = "the first step builds the training graph" if self._steps == 0 else "a step is running"
+                what = ("drawing the last samples" if self._finishing else
+                        "the first step builds the training graph" if self._steps == 0 else "a step is running")
                 self._show_unlocked(f"{self.line(self._logs)}; {what} ({waiting:.0f} s so far)")
 
     def on_epoch_begin(self, epoch, logs=None):
@@ -416,10 +418,14 @@ class TrainingProgress(keras.callbacks.Callback):
             self._show_grid()
 
     def on_train_end(self, logs=None):
-        self._stop.set()
-        self._show(self.line(logs) + " (done)")
+        done = self.line(logs) + " (done)"
         if self._grid_handle is not None:   # a grid is on the page: leave it showing the final samples
+            # drawing them can take many seconds (lesson 13's VAE: 30 s): the heartbeat says so meanwhile
+            self._last_step_time, self._finishing = time.perf_counter(), True
+            self._show(done)
             self._show_grid()
+        self._stop.set()
+        self._show(done)
 
 
 def preview_of(model, n: int = 16):

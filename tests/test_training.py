@@ -360,3 +360,24 @@ def test_judge_claim_checks_only_runs_with_the_steps_it_was_measured_with(capsys
     assert "NOT JUDGED" in said and "700 steps" in said and "COURSE_TRAINING=load" in said and "does not hold yet" in said
     assert training.judge_claim(claim, False, 30, 1500, mode="quick") is None
     assert "quick mode (30 steps): not judged" in capsys.readouterr().out
+
+
+def test_the_line_stays_alive_while_the_last_sample_grid_is_drawn(monkeypatch, notebook_display):
+    """The final grid can take many seconds (lesson 13's VAE: 30 s in full mode): the heartbeat keeps speaking until it
+    is drawn, and the run's last line is still its "(done)" line."""
+    monkeypatch.setattr(training.TrainingProgress, "_in_notebook", lambda self: True)
+    calls = []
+
+    def preview():
+        calls.append(1)
+        if len(calls) > 1:
+            time.sleep(1.0)                            # the last grid is slow
+        return np.full((4, 6, 6, 1), 0.5, np.float32)
+
+    progress = training.TrainingProgress("slow end", every_seconds=0.2, preview=preview, grid_every_seconds=1e-9,
+                                         value_range=(0.0, 1.0))
+    progress.start()
+    progress.advance(1)                                # the first grid, fast
+    progress.finish()
+    assert any("drawing the last samples" in line for line in progress.lines), progress.lines
+    assert progress.lines[-1].endswith("(done)") and progress.grids_shown == 2
