@@ -62,6 +62,12 @@ def in_notebook() -> bool:
     return get_ipython() is not None and getattr(get_ipython(), "kernel", None) is not None
 
 
+def start_heartbeat(beat, stop: threading.Event, name: str) -> None:
+    """Run ``beat(stop)`` in a daemon thread, in the calling cell's context, so that ipykernel sends what the thread
+    shows to that cell's output (``Timer`` and ``TrainingProgress`` keep a silent cell alive this way)."""
+    threading.Thread(target=contextvars.copy_context().run, args=(beat, stop), daemon=True, name=name).start()
+
+
 # Every output a progress display puts in a notebook carries this metadata: a line or a grid that says a run is alive
 # and is replaced as it goes. What it shows depends on the machine's speed (a slower run shows a grid or a heartbeat
 # a faster one never needed), so the quick-mode repeat test leaves such outputs out.
@@ -87,9 +93,7 @@ class Timer:
         self._start = time.perf_counter()
         self._handle, self._lock, self._stop = None, threading.Lock(), threading.Event()
         if self.verbose and in_notebook():
-            # in the cell's context, so that ipykernel sends the thread's line to this cell's output
-            threading.Thread(target=contextvars.copy_context().run, args=(self._heartbeat, self._stop), daemon=True,
-                             name=f"timer heartbeat: {self.label}").start()
+            start_heartbeat(self._heartbeat, self._stop, f"timer heartbeat: {self.label}")
         return self
 
     def _heartbeat(self, stop: threading.Event) -> None:
@@ -360,9 +364,7 @@ class TrainingProgress(keras.callbacks.Callback):
         self._last_step_time, self._logs, self._finishing = self._start, None, False
         self._stop.set()                  # a heartbeat of an earlier run of this callback ends
         self._stop = threading.Event()
-        # In the cell's context, so that ipykernel sends the thread's updates to this cell's output.
-        threading.Thread(target=contextvars.copy_context().run, args=(self._heartbeat, self._stop), daemon=True,
-                         name=f"progress heartbeat: {self.name}").start()
+        start_heartbeat(self._heartbeat, self._stop, f"progress heartbeat: {self.name}")
 
     # The longest a heartbeat keeps reporting that no step has finished: after it, the run is taken for stopped
     # (interrupted, or failed) and the line stays as it is.
