@@ -12,7 +12,7 @@ that ``--grids`` saves). Usage:
 
     python benchmarks/dcgan_variants.py --list                      # the variants and what each changes
     python benchmarks/dcgan_variants.py                             # every variant, seeds 0 and 1, 300 s each
-    python benchmarks/dcgan_variants.py lesson r1 hinge --seconds 120 --seeds 0
+    python benchmarks/dcgan_variants.py lesson r1_0 hinge --seconds 120 --seeds 0
     python benchmarks/dcgan_variants.py lesson xla --steps 3000     # step-matched instead of time-matched
 
 Trials run one after another (never two at once on two cores); compare only trials of one run, and read the load
@@ -41,6 +41,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
 from course_utils import classifier, datasets, environment, metrics, plotting, recipes, training  # noqa: E402
+from course_utils.benchmark_results import summary_table  # noqa: E402  (lesson 07 prints its rows with it too)
 
 _SPEC = importlib.util.spec_from_file_location("dcgan_vs_tutorial", ROOT / "benchmarks" / "dcgan_vs_tutorial.py")
 _tutorial = importlib.util.module_from_spec(_SPEC)
@@ -49,10 +50,11 @@ _SPEC.loader.exec_module(_tutorial)
 RESULTS = ROOT / "benchmarks" / "results"
 # name -> the settings of lesson 07's DCGAN it changes (``{}``: the lesson as it is), or another recipe.
 VARIANTS = {
-    "lesson": {},
+    "lesson": {},                                             # since 2026-12-04 (issue 15): R1 with gamma = 1
     "xla": {"jit_compile": True},                             # the same model, its step compiled by XLA
-    "r1_0.1": {"r1_weight": 0.1},                             # zero-centred penalty on D's slope at real images
-    "r1_1": {"r1_weight": 1.0},
+    "r1_0": {"r1_weight": 0.0},                               # no penalty: the lesson's recipe before 2026-12-04
+    "r1_0.1": {"r1_weight": 0.1},                             # the zero-centred penalty on D's slope at real images
+    "r1_10": {"r1_weight": 10.0},
     "hinge": {"loss": "hinge", "label_smoothing": 0.0},       # SN-GAN's and BigGAN's loss
     "diffaugment": {"diff_augment": True},                    # lesson 16's augmentation of everything D sees
     "d_width_64": {"d_width": 64},
@@ -107,29 +109,13 @@ def run_trial(name: str, seed: int, images, judge, reference, seconds: float | N
                                   title=f"{name}, seed {seed}: the first 100 samples after {budget.steps:,} steps",
                                   save_path=grids / f"{name}_seed{seed}.png")
         plt.close(fig)
-    return {"name": name, "changes": changes if recipe is recipes.LESSON_07 else {"recipe": recipe.name}, "seed": seed,
+    return {"name": name, "changes": changes if recipe is recipes.LESSON_07 else {"recipe": recipe.name},
+            "settings": {**recipe.settings, **changes}, "seed": seed,
             "precision": PRECISION.get(name, "float32"), "steps": budget.steps, "seconds": round(budget.elapsed, 1),
             "images_per_second": round(budget.steps * recipe.settings["batch_size"] / max(budget.elapsed, 1e-9), 1),
             "frechet_distance": round(report["frechet_distance"], 2), "classes_covered": report["classes_covered"],
             "confidence": round(report["confidence"], 3), "unsure_of_100": int(np.sum(top < UNSURE_BELOW)),
             "load_average_before": load_before, "load_average_after": environment.load_average()}
-
-
-def summary_table(trials: list[dict], floor: float) -> str:
-    """A Markdown table: each variant's mean and range over its seeds."""
-    rows = ["| variant | seeds | steps | Fréchet distance (range) | / floor | classes (min) | confidence (range) "
-            "| unsure of 100 (range) |", "|---|---|---|---|---|---|---|---|"]
-    for name in dict.fromkeys(t["name"] for t in trials):
-        mine = [t for t in trials if t["name"] == name]
-
-        def spread(key, digits):
-            values = np.array([t[key] for t in mine], float)
-            return f"{values.mean():.{digits}f} ({values.min():.{digits}f}-{values.max():.{digits}f})"
-
-        rows.append(f"| {name} | {len(mine)} | {np.mean([t['steps'] for t in mine]):,.0f} | {spread('frechet_distance', 1)} "
-                    f"| {np.mean([t['frechet_distance'] for t in mine]) / floor:.2f} "
-                    f"| {min(t['classes_covered'] for t in mine)} | {spread('confidence', 3)} | {spread('unsure_of_100', 0)} |")
-    return "\n".join(rows)
 
 
 def machine() -> dict:

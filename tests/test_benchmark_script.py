@@ -126,7 +126,7 @@ def test_a_step_matched_trial_trains_exactly_its_steps_and_scores_its_samples(tm
 
     (x_train, _), (x_test, _) = datasets.load_dataset("mnist")[0]
     judge, _ = classifier.train_classifier("mnist")
-    for name in ("xla", "r1_1", "hinge", "bfloat16"):
+    for name in ("xla", "r1_0", "hinge", "bfloat16"):
         trial = variants.run_trial(name, 0, datasets.to_minus_one_one(x_train[:512]), judge,
                                    datasets.to_minus_one_one(x_test[:200]), steps=3, samples=100, grids=tmp_path)
         assert trial["steps"] == 3 and trial["changes"] == variants.VARIANTS[name], trial
