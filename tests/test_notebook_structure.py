@@ -54,6 +54,18 @@ def test_first_code_cell_is_the_bootstrap(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_cell_has_its_own_id(path):
+    """nbformat 4.5 requires a unique id per cell; a cell added by a script without one is a warning today (an error
+    in future nbformat) and makes `nbformat.validate` fail, which the checkpoint and site tests use."""
+    nb = load(path)
+    ids = [cell.get("id") for cell in nb["cells"]]
+    assert (nb["nbformat"], nb["nbformat_minor"]) >= (4, 5), "save the notebook as nbformat 4.5 or later"
+    missing = [index for index, cell_id in enumerate(ids) if not cell_id]
+    assert not missing, f"cells {missing} have no id: give each a short unique one (JupyterLab does when it saves)"
+    assert len(set(ids)) == len(ids), f"cell ids repeat: {sorted({i for i in ids if ids.count(i) > 1})}"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_committed_without_outputs(path):
     for cell in load(path)["cells"]:
         if cell["cell_type"] == "code":
