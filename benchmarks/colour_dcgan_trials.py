@@ -5,7 +5,9 @@ on the 9,000 shipped Pixel Art characters for a wall-clock budget, and prints on
 of 2,000 samples to the 1,000 test characters through the colour judge's features, the real-vs-real floor (2,000
 training characters against the same test set), the copy check's median ratio, and the load average. The lesson's
 recipe (``recipes.LESSON_18_COLOUR_SETTINGS``) is the best of these trials; its plain comparison is lesson 07's settings
-without DiffAugment and the weight average. Usage:
+without DiffAugment and the weight average. Those trials (2026-12-02) were made before lesson 07 took the R1 penalty
+(γ = 1, 2026-12-04, issue 15), and lesson 18's recipes pin ``r1_weight=0``: add ``r1_weight=0`` to repeat one of them,
+leave it out to try the colour model with R1. Usage:
 
     python benchmarks/colour_dcgan_trials.py plain diff_augment=false ema_decay=null
     python benchmarks/colour_dcgan_trials.py lesson18 diff_augment=true d_dropout=0.5 learning_rate=0.001 --seconds 120

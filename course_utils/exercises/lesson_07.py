@@ -1,5 +1,5 @@
 """Checks for the exercises of lesson 07 (DCGAN): up-sampling layers, updates per second against batch size,
-one-sided label smoothing, and the two-player train_step written by the learner."""
+one-sided label smoothing, the two-player train_step written by the learner, and the R1 penalty computed by hand."""
 from __future__ import annotations
 
 import math
@@ -220,3 +220,83 @@ def check_4(model_class) -> bool:
     return wrong("compare with section 3: (1) fakes from self.noise(batch_size), the discriminator's loss on the real "
                  "and the fake logits, its gradients applied with self.d_optimizer; (2) fresh noise, the generator's "
                  "loss, its gradients applied with self.g_optimizer. Call the networks with training=True.")
+
+
+# --------------------------------------------------------------------------------------------------------
+# Exercise 5: the R1 penalty, computed by the learner
+# --------------------------------------------------------------------------------------------------------
+def _tiny_convolutional_discriminator():
+    """A discriminator of 8x8 grey images (one stride-2 convolution, one logit) and a fixed batch of 8 of them."""
+    import keras
+
+    keras.utils.set_random_seed(0)
+    discriminator = keras.Sequential([keras.Input((8, 8, 1)), keras.layers.Conv2D(4, 3, strides=2, padding="same"),
+                                      keras.layers.LeakyReLU(0.2), keras.layers.Flatten(), keras.layers.Dense(1)],
+                                     name="tiny_discriminator")
+    images = np.random.default_rng(2).uniform(-1, 1, (8, 8, 8, 1)).astype(np.float32)
+    return discriminator, images
+
+
+def _r1_variants(discriminator, images) -> dict:
+    """The right mean squared slope and the values of the typical mistakes, on ``images``."""
+    import tensorflow as tf
+
+    x = tf.constant(images)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        logits = discriminator(x, training=True)
+        total, mean = tf.reduce_sum(logits), tf.reduce_mean(logits)
+    slopes = tape.gradient(total, x).numpy().reshape(len(images), -1)
+    slopes_of_mean = tape.gradient(mean, x).numpy().reshape(len(images), -1)
+    squared = np.sum(slopes ** 2, axis=1)
+    return {"right": float(np.mean(squared)), "not squared": float(np.mean(np.sqrt(squared))),
+            "summed over the batch": float(np.sum(squared)), "gamma/2 included": float(0.5 * np.mean(squared)),
+            "gradient of the mean": float(np.mean(np.sum(slopes_of_mean ** 2, axis=1))),
+            "WGAN-GP's (norm - 1)^2": float(np.mean((np.sqrt(squared) - 1.0) ** 2))}
+
+
+_R1_HINTS = {
+    "not squared": "that is the mean gradient NORM: R1 penalises its square, sum(g ** 2) over each image's pixels.",
+    "summed over the batch": "you summed the images' squared norms over the batch: R1 is their mean (the expectation "
+                             "over real images), so the penalty does not grow with the batch size.",
+    "gamma/2 included": "that is gamma / 2 times the answer with gamma = 1: return only E||grad_x D(x)||^2; the "
+                        "training step multiplies it by gamma / 2.",
+    "gradient of the mean": "you took the gradient of the MEAN of the logits, which divides each image's slope by the "
+                            "batch size: take the gradient of their sum (each image's logit depends only on that image).",
+    "WGAN-GP's (norm - 1)^2": "that is WGAN-GP's penalty, centred at slope 1 (lesson 08): R1 is centred at 0, "
+                              "E||grad_x D(x)||^2.",
+}
+
+
+def check_5(r1_of) -> bool:
+    """Exercise 5: ``r1_of(discriminator, images)`` returns ``E_x ||grad_x D(x)||^2`` over the batch ``images``
+    (no gamma / 2): run on a tiny convolutional discriminator and compared with the right value and each typical
+    mistake's."""
+    if r1_of is None:
+        return not_answered("define r1_of(discriminator, images) returning the mean squared gradient norm.")
+    if not callable(r1_of):
+        return wrong("r1_of is a function: def r1_of(discriminator, images): ... return the penalty.")
+    discriminator, images = _tiny_convolutional_discriminator()
+    try:
+        answer = r1_of(discriminator, images)
+    except Exception as error:   # the learner's code raised: say what, do not crash the lesson
+        if "None" in str(error):   # tf.square(None) and friends: the tape gave no gradient
+            return wrong(f"r1_of raised {type(error).__name__} on a None: the tape's gradient was None, because what "
+                         "you differentiate was computed outside it. Compute the logits AND their sum inside the "
+                         "`with tf.GradientTape() as tape:` block, after tape.watch(images).")
+        return wrong(f"r1_of raised {type(error).__name__}: {str(error)[:200]}")
+    if answer is None:
+        return not_answered("complete r1_of: it returns None.")
+    value = _scalar(answer)
+    if value is None:
+        return wrong(f"r1_of returns one number (a scalar tensor is fine), got shape {np.shape(answer)}: the mean over "
+                     "the batch of each image's sum of squared slopes.")
+    expected = _r1_variants(discriminator, images)
+    if close_to(value, expected["right"], rtol=1e-4):
+        return correct(f"E||grad_x D(x)||^2 = {value:.4g} on the check's 8 images, as gan.r1_penalty computes it.")
+    for mistake, hint in _R1_HINTS.items():
+        if close_to(value, expected[mistake], rtol=1e-4):
+            return wrong(hint)
+    return wrong(f"got {value:.4g}, expected {expected['right']:.4g}: watch the images on a tf.GradientTape, take the "
+                 "gradient of the sum of D's logits with respect to the images, square it, sum over each image's pixels "
+                 "and average over the batch.")

@@ -134,3 +134,55 @@ def test_check_4_names_each_typical_mistake(capsys, mistake):
 def test_check_4_other_answers(capsys, answer, hint):
     assert not exercises.check_4(answer)
     assert hint in capsys.readouterr().out
+
+
+def _slopes(discriminator, images, of=tf.reduce_sum):
+    x = tf.convert_to_tensor(images)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        score = of(discriminator(x, training=True))
+    return tape.gradient(score, x)
+
+
+def right_r1(discriminator, images):
+    """The answer as a learner would write it."""
+    g = _slopes(discriminator, images)
+    return tf.reduce_mean(tf.reduce_sum(tf.square(g), axis=[1, 2, 3]))
+
+
+WRONG_R1 = [
+    (lambda d, x: tf.reduce_mean(tf.norm(tf.reshape(_slopes(d, x), (len(x), -1)), axis=1)), "square"),
+    (lambda d, x: tf.reduce_sum(tf.square(_slopes(d, x))), "summed the images"),
+    (lambda d, x: 0.5 * right_r1(d, x), "gamma / 2"),
+    (lambda d, x: tf.reduce_mean(tf.reduce_sum(tf.square(_slopes(d, x, of=tf.reduce_mean)), axis=[1, 2, 3])), "MEAN of the logits"),
+    (lambda d, x: tf.reduce_mean((tf.norm(tf.reshape(_slopes(d, x), (len(x), -1)), axis=1) - 1.0) ** 2), "WGAN-GP"),
+    (lambda d, x: tf.reduce_sum(tf.square(_slopes(d, x)), axis=[1, 2, 3]), "one number"),
+    (lambda d, x: 1.0, "expected"),
+    (lambda d, x: None, "Not answered yet"),
+    (None, "Not answered yet"),
+    ("r1", "is a function"),
+    (lambda d, x: d(x[:, :4]), "raised"),
+    (lambda d, x: sum_outside_the_tape(d, x), "computed outside it"),
+]
+
+
+def sum_outside_the_tape(discriminator, images):
+    """The slip lesson 07's first draft of its own solution made: the sum taken after the tape closed."""
+    x = tf.convert_to_tensor(images)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        logits = discriminator(x, training=True)
+    g = tape.gradient(tf.reduce_sum(logits), x)
+    return tf.reduce_mean(tf.reduce_sum(tf.square(g), axis=[1, 2, 3]))
+
+
+def test_check_5_passes_the_right_penalty_and_the_courses_own(capsys):
+    assert exercises.check_5(right_r1) is True
+    assert exercises.check_5(lambda d, x: gan.r1_penalty(_slopes(d, x))) is True
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+@pytest.mark.parametrize("answer, hint", WRONG_R1)
+def test_check_5_names_each_typical_mistake(capsys, answer, hint):
+    assert exercises.check_5(answer) is False
+    assert hint in capsys.readouterr().out
