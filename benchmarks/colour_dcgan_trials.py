@@ -46,8 +46,10 @@ def main(argv=None):
     judge, _ = classifier.load_avatar_judge("pixel_characters")
     train, test = datasets.to_minus_one_one(characters.x_train), datasets.to_minus_one_one(characters.x_test)
     keras.utils.set_random_seed(args.seed)
-    recipe = recipes.LESSON_07
-    model = recipe.build(settings, image_shape=recipes.AVATAR_SHAPE)
+    # the changes go into a recipe of their own, so that training uses them too (the batch size is the pipeline's)
+    recipe = recipes.LESSON_07.variant(f"lesson 07 DCGAN, {args.name}", None, settings=settings,
+                                       image_shape=recipes.AVATAR_SHAPE)
+    model = recipe.build()
     budget = training.TimeBudget(args.seconds)
     recipe.train(model, train, budget=budget, show_progress=False)
     samples = model.generate(2000, seed=1)

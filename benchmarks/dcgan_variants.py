@@ -64,6 +64,9 @@ VARIANTS = {
     "lr_2e-4": {"learning_rate": 2e-4},
     "ema_0.9995": {"ema_decay": 0.9995},
     "ema_0.99": {"ema_decay": 0.99},
+    "batch_128": {"batch_size": 128},
+    "batch_256": {"batch_size": 256},
+    "batch_256_lr_1e-3": {"batch_size": 256, "learning_rate": 1e-3},
     "bfloat16": {},                                           # the same model, computed in bfloat16 (below)
     "tf_tutorial": _tutorial.TUTORIAL_RECIPE,
 }
@@ -88,16 +91,18 @@ def run_trial(name: str, seed: int, images, judge, reference, seconds: float | N
     if (seconds is None) == (steps is None):
         raise ValueError("give the trial seconds or steps, not both")
     recipe, changes = recipe_of(name)
+    # the changes go into a recipe of their own, so that training uses them too (the batch size is the pipeline's)
+    trained = recipe.variant(f"{recipe.name}, {name}", None, settings=changes) if changes else recipe
     keras.backend.clear_session()
     training.set_seed(seed)
     previous_policy = keras.config.dtype_policy()
     keras.config.set_dtype_policy(PRECISION.get(name, previous_policy))
     try:
-        model = recipe.build(changes)
+        model = trained.build()
         budget = (training.TimeBudget(seconds) if steps is None
                   else training.TimeBudget(float("inf"), min_steps=steps, max_steps=steps))
         load_before = environment.load_average()
-        recipe.train(model, images, budget=budget, show_progress=False)
+        trained.train(model, images, budget=budget, show_progress=False)
         generated = np.asarray(model.generate(samples, seed=1), np.float32)
     finally:
         keras.config.set_dtype_policy(previous_policy)
@@ -112,7 +117,7 @@ def run_trial(name: str, seed: int, images, judge, reference, seconds: float | N
     return {"name": name, "changes": changes if recipe is recipes.LESSON_07 else {"recipe": recipe.name},
             "settings": {**recipe.settings, **changes}, "seed": seed,
             "precision": PRECISION.get(name, "float32"), "steps": budget.steps, "seconds": round(budget.elapsed, 1),
-            "images_per_second": round(budget.steps * recipe.settings["batch_size"] / max(budget.elapsed, 1e-9), 1),
+            "images_per_second": round(budget.steps * trained.settings["batch_size"] / max(budget.elapsed, 1e-9), 1),
             "frechet_distance": round(report["frechet_distance"], 2), "classes_covered": report["classes_covered"],
             "confidence": round(report["confidence"], 3), "unsure_of_100": int(np.sum(top < UNSURE_BELOW)),
             "load_average_before": load_before, "load_average_after": environment.load_average()}

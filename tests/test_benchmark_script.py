@@ -4,6 +4,7 @@ from pathlib import Path
 
 import keras
 import nbformat
+import numpy as np
 import pytest
 
 from course_utils import gan, recipes
@@ -107,6 +108,15 @@ def test_every_variant_is_lesson_07_with_only_its_own_changes():
         assert model.ema_decay == settings["ema_decay"] and model.label_smoothing == settings["label_smoothing"], name
         assert model.r1_weight == settings["r1_weight"], name
         assert isinstance(model, gan.GAN_LOSSES[settings["loss"]]), name
+
+
+def test_a_variant_trains_with_its_own_batch_size():
+    """A trial's changes reach the training pipeline, not only the builder: the batch size is the pipeline's. (They
+    once went to the builder alone, so a batch-size variant would have trained at 64.) 100 images cannot make one
+    batch of 128: the trial must say so rather than train at 64."""
+    images = np.zeros((100, 28, 28, 1), np.float32)
+    with pytest.raises(ValueError, match="batches of 128, but got only 100"):
+        variants.run_trial("batch_128", 0, images, judge=None, reference=None, steps=1)
 
 
 def test_an_unknown_variant_is_a_clear_error():
