@@ -246,15 +246,18 @@ def load_avatars(name: str = "pixel_characters", size: int = 32, directory: str 
 
 
 def shrink(images: np.ndarray, factor: int) -> np.ndarray:
-    """uint8 images ``(N, H, W, C)`` made ``factor`` times smaller by averaging ``factor`` x ``factor`` blocks (what a
-    renderer drawing at the smaller size does to edges); ``factor=1`` returns them unchanged."""
+    """Images ``(N, H, W, C)`` made ``factor`` times smaller by averaging ``factor`` x ``factor`` blocks (what a
+    renderer drawing at the smaller size does to edges); ``factor=1`` returns them unchanged. uint8 images stay uint8
+    (rounded); float images, generated ones in [-1, 1] for example, stay float32 (lesson 18 measures its 64x64
+    samples with a judge of 32x32 images this way)."""
     if factor == 1:
         return images
     n, h, w, c = images.shape
     if h % factor or w % factor:
         raise ValueError(f"images of {h}x{w} cannot be shrunk by {factor}.")
     blocks = images.reshape(n, h // factor, factor, w // factor, factor, c).astype(np.float32)
-    return np.round(blocks.mean(axis=(2, 4))).astype(np.uint8)
+    means = blocks.mean(axis=(2, 4))
+    return np.round(means).astype(np.uint8) if images.dtype == np.uint8 else means
 
 
 # Pixel Art's 12 shirt colours, by name: lesson 18's conditional GAN is asked for one of them.

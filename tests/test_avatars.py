@@ -60,6 +60,17 @@ def test_smaller_sizes_average_blocks():
     assert datasets.to_minus_one_one(small.x_train[:3]).shape == (3, 32, 32, 3)
 
 
+def test_generated_float_images_shrink_to_exact_block_means():
+    """Lesson 18 measures 64x64 samples (floats in [-1, 1]) with a judge of 32x32 images: no rounding to whole levels."""
+    images = np.random.default_rng(0).uniform(-1, 1, (3, 64, 64, 3)).astype(np.float32)
+    small = datasets.shrink(images, 2)
+    assert small.dtype == np.float32 and small.shape == (3, 32, 32, 3)
+    np.testing.assert_allclose(small[1, 5, 7], images[1, 10:12, 14:16].mean(axis=(0, 1)), atol=1e-6)
+    assert datasets.shrink(images, 1) is images
+    with pytest.raises(ValueError, match="cannot be shrunk by 3"):
+        datasets.shrink(images, 3)
+
+
 def test_bad_requests_and_a_damaged_file_get_clear_errors(tmp_path):
     with pytest.raises(ValueError, match="Unknown avatar set 'cats'"):
         datasets.load_avatars("cats")

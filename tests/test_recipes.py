@@ -146,3 +146,23 @@ def test_a_recipe_on_fewer_images_trains_on_the_first_ones_and_records_it():
     assert "image_shape" not in recipes.LESSON_07.checkpoint_settings()   # the grey lessons' manifests stay as they were
     model = recipes.LESSON_18_CGAN.build()
     assert model.generator.output_shape == (None, 32, 32, 3) and model.n_classes == 12 and model.ema_generator is not None
+
+
+@pytest.mark.slow
+def test_the_64x64_avatar_gan_is_the_colour_recipe_one_doubling_up_and_its_samples_meet_the_judge():
+    """Lesson 18's section 10 (run where a GPU is present): the colour DCGAN's settings at 64x64 on Adventurer's
+    heads, trained here for two steps; its samples, shrunk to 32x32, are what the avatars' judge reads."""
+    from course_utils import classifier, datasets
+
+    recipe = recipes.LESSON_18_AVATARS_64
+    assert recipe.settings == recipes.LESSON_18_DCGAN.settings and recipe.image_shape == (64, 64, 3)
+    assert recipe.checkpoint is None and "avatars" in recipe.budget_seconds
+    avatars = datasets.load_avatars("avatars", size=64)
+    model = recipe.build()
+    budget, _ = recipe.train(model, recipe.scale(avatars.x_train[:256]),
+                             budget=training.TimeBudget(float("inf"), min_steps=2, max_steps=2), show_progress=False)
+    samples = model.generate(4, seed=1)
+    assert budget.steps == 2 and samples.shape == (4, 64, 64, 3)
+    judge, _ = classifier.load_avatar_judge("avatars")
+    features, _ = classifier.features_and_probabilities(judge, datasets.shrink(samples, 2))
+    assert features.shape[0] == 4
