@@ -15,6 +15,10 @@ that ``--grids`` saves). Usage:
     python benchmarks/dcgan_variants.py lesson r1_0 hinge --seconds 120 --seeds 0
     python benchmarks/dcgan_variants.py lesson xla --steps 3000     # step-matched instead of time-matched
 
+The self-conditioned variants (``self_conditioned_20``, ``self_conditioned_50``; run only when named) train lesson 09's
+conditional GAN on k-means clusters of the digits' pixels instead of their labels, and sample clusters as often as
+the data hold them: still a generator that needs no label.
+
 Trials run one after another (never two at once on two cores); compare only trials of one run, and read the load
 average each line records: above the number of cores, the machine was shared and the step counts are low.
 """
@@ -70,6 +74,11 @@ VARIANTS = {
     "bfloat16": {},                                           # the same model, computed in bfloat16 (below)
     "tf_tutorial": _tutorial.TUTORIAL_RECIPE,
 }
+# Self-conditioned variants (Liu et al. 2020, "Diverse Image Generation via Self-Conditioned GANs"; Sage et al. 2018):
+# the training digits are grouped into this many k-means clusters of their pixels, without their labels, and lesson 09's
+# conditional GAN (with lesson 07's weight average) learns to draw each cluster; samples come from clusters drawn as
+# often as they hold training digits, so the generator stays unconditional to its user: no label is asked for or used.
+SELF_CONDITIONED = {"self_conditioned_20": 20, "self_conditioned_50": 50}
 # Variants that change the numbers' precision, not a setting: Keras's mixed policy (weights kept in float32). Run only
 # where the CPU computes bfloat16 natively (environment.native_bfloat16(): AVX512-BF16 or AMX-BF16); elsewhere it is
 # emulated, slower than float32, and skipped.
@@ -77,10 +86,33 @@ PRECISION = {"bfloat16": "mixed_bfloat16"}
 UNSURE_BELOW = 0.9   # a sample whose top class probability is under this counts as one the classifier is unsure of
 
 
+def kmeans_clusters(images, k: int, iterations: int = 30, seed: int = 0) -> np.ndarray:
+    """The k-means cluster (0 .. k-1) of each image, by its pixels: k-means++ starting centres, then ``iterations``
+    rounds of assigning each image to its nearest centre and moving each centre to its images' mean."""
+    x = np.asarray(images, np.float32).reshape(len(images), -1)
+    if not 1 <= k <= len(x):
+        raise ValueError(f"k must be between 1 and the number of images ({len(x)}), got {k}.")
+    rng = np.random.default_rng(seed)
+    centres = [x[rng.integers(len(x))]]
+    nearest = ((x - centres[0]) ** 2).sum(1)   # squared distance of each image to its nearest centre so far
+    for _ in range(k - 1):
+        centres.append(x[rng.choice(len(x), p=nearest / nearest.sum())])
+        nearest = np.minimum(nearest, ((x - centres[-1]) ** 2).sum(1))
+    centres = np.stack(centres)
+    for _ in range(iterations):
+        assigned = ((x ** 2).sum(1)[:, None] - 2 * x @ centres.T + (centres ** 2).sum(1)[None]).argmin(1)
+        centres = np.stack([x[assigned == c].mean(0) if np.any(assigned == c) else centres[c] for c in range(k)])
+    return assigned
+
+
 def recipe_of(name: str):
     """``(recipe, settings changes)`` of variant ``name``; an unknown name is a clear error."""
+    if name in SELF_CONDITIONED:
+        return recipes.LESSON_09.variant(f"lesson 09 cGAN on {SELF_CONDITIONED[name]} k-means clusters", None,
+                                         settings={"n_classes": SELF_CONDITIONED[name], "ema_decay": 0.999}), {}
     if name not in VARIANTS:
-        raise SystemExit(f"unknown variant {name!r}; the variants are {', '.join(VARIANTS)} (see --list).")
+        raise SystemExit(f"unknown variant {name!r}; the variants are {', '.join([*VARIANTS, *SELF_CONDITIONED])} "
+                         "(see --list).")
     variant = VARIANTS[name]
     return (variant, {}) if isinstance(variant, recipes.Recipe) else (recipes.LESSON_07, dict(variant))
 
@@ -102,8 +134,15 @@ def run_trial(name: str, seed: int, images, judge, reference, seconds: float | N
         budget = (training.TimeBudget(seconds) if steps is None
                   else training.TimeBudget(float("inf"), min_steps=steps, max_steps=steps))
         load_before = environment.load_average()
-        trained.train(model, images, budget=budget, show_progress=False)
-        generated = np.asarray(model.generate(samples, seed=1), np.float32)
+        if name in SELF_CONDITIONED:   # the clusters are the labels; samples ask for them as often as the data hold them
+            clusters = kmeans_clusters(images, SELF_CONDITIONED[name]).astype(np.int32)
+            trained.train(model, images, clusters, budget=budget, show_progress=False)
+            shares = np.bincount(clusters, minlength=SELF_CONDITIONED[name]) / len(clusters)
+            asked = np.random.default_rng(1).choice(len(shares), size=samples, p=shares)
+            generated = np.asarray(model.generate(asked, seed=1), np.float32)
+        else:
+            trained.train(model, images, budget=budget, show_progress=False)
+            generated = np.asarray(model.generate(samples, seed=1), np.float32)
     finally:
         keras.config.set_dtype_policy(previous_policy)
     report = metrics.quality_report(judge, generated, reference)
@@ -142,7 +181,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, help="results file (default benchmarks/results/dcgan_variants_<dataset>_<date>.json)")
     args = parser.parse_args(argv)
     if args.list:
-        for name in VARIANTS:
+        for name in [*VARIANTS, *SELF_CONDITIONED]:
             recipe, changes = recipe_of(name)
             print(f"{name:>14}: {changes or ('lesson 07 as it is' if recipe is recipes.LESSON_07 else recipe.name)}")
         return 0

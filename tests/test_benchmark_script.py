@@ -119,6 +119,21 @@ def test_a_variant_trains_with_its_own_batch_size():
         variants.run_trial("batch_128", 0, images, judge=None, reference=None, steps=1)
 
 
+def test_k_means_finds_separate_groups_whatever_their_order():
+    """The self-conditioned variants' clusters: three far-apart groups of 'images' come back as three clusters, each
+    group whole (fails for assignments to the farthest centre, centres that never move, or a lost cluster)."""
+    rng = np.random.default_rng(0)
+    centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
+    truth = rng.integers(0, 3, 300)
+    points = (centres[truth] + rng.normal(0, 0.5, (300, 2))).reshape(300, 1, 2, 1)
+    found = variants.kmeans_clusters(points, 3)
+    assert sorted(np.bincount(found, minlength=3)) == sorted(np.bincount(truth, minlength=3))
+    for group in range(3):
+        assert len(set(found[truth == group])) == 1
+    with pytest.raises(ValueError, match="k must be between 1 and the number of images"):
+        variants.kmeans_clusters(points[:2], 3)
+
+
 def test_an_unknown_variant_is_a_clear_error():
     with pytest.raises(SystemExit, match="unknown variant 'r2'.*r1_0.1"):
         variants.main(["lesson", "r2", "--steps", "1"])
@@ -137,9 +152,10 @@ def test_a_step_matched_trial_trains_exactly_its_steps_and_scores_its_samples(tm
 
     (x_train, _), (x_test, _) = datasets.load_dataset("mnist")[0]
     judge, _ = classifier.train_classifier("mnist")
-    for name in ("xla", "r1_0", "hinge", "bfloat16"):
+    for name in ("xla", "r1_0", "hinge", "bfloat16", "self_conditioned_20"):
         trial = variants.run_trial(name, 0, datasets.to_minus_one_one(x_train[:512]), judge,
                                    datasets.to_minus_one_one(x_test[:200]), steps=3, samples=100, grids=tmp_path)
-        assert trial["steps"] == 3 and trial["changes"] == variants.VARIANTS[name], trial
+        expected = variants.VARIANTS.get(name, {"recipe": "lesson 09 cGAN on 20 k-means clusters"})
+        assert trial["steps"] == 3 and trial["changes"] == expected, trial
         assert trial["frechet_distance"] > 0 and 0 <= trial["unsure_of_100"] <= 100 and 0 < trial["confidence"] <= 1
         assert (tmp_path / f"{name}_seed0.png").stat().st_size > 1000
