@@ -98,9 +98,9 @@ def kmeans_clusters(images, k: int, iterations: int = 30, seed: int = 0) -> np.n
     for _ in range(k - 1):
         centres.append(x[rng.choice(len(x), p=nearest / nearest.sum())])
         nearest = np.minimum(nearest, ((x - centres[-1]) ** 2).sum(1))
-    centres = np.stack(centres)
+    centres, squared_norms = np.stack(centres), (x ** 2).sum(1)[:, None]   # the images' norms do not change
     for _ in range(iterations):
-        assigned = ((x ** 2).sum(1)[:, None] - 2 * x @ centres.T + (centres ** 2).sum(1)[None]).argmin(1)
+        assigned = (squared_norms - 2 * x @ centres.T + (centres ** 2).sum(1)[None]).argmin(1)
         centres = np.stack([x[assigned == c].mean(0) if np.any(assigned == c) else centres[c] for c in range(k)])
     return assigned
 
@@ -154,7 +154,7 @@ def run_trial(name: str, seed: int, images, judge, reference, seconds: float | N
                                   save_path=grids / f"{name}_seed{seed}.png")
         plt.close(fig)
     return {"name": name, "changes": changes if recipe is recipes.LESSON_07 else {"recipe": recipe.name},
-            "settings": {**recipe.settings, **changes}, "seed": seed,
+            "settings": trained.settings, "seed": seed,
             "precision": PRECISION.get(name, "float32"), "steps": budget.steps, "seconds": round(budget.elapsed, 1),
             "images_per_second": round(budget.steps * trained.settings["batch_size"] / max(budget.elapsed, 1e-9), 1),
             "frechet_distance": round(report["frechet_distance"], 2), "classes_covered": report["classes_covered"],
