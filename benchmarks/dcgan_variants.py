@@ -75,9 +75,10 @@ VARIANTS = {
     "tf_tutorial": _tutorial.TUTORIAL_RECIPE,
 }
 # Self-conditioned variants (Liu et al. 2020, "Diverse Image Generation via Self-Conditioned GANs"; Sage et al. 2018):
-# the training digits are grouped into this many k-means clusters of their pixels, without their labels, and lesson 09's
-# conditional GAN (with lesson 07's weight average) learns to draw each cluster; samples come from clusters drawn as
-# often as they hold training digits, so the generator stays unconditional to its user: no label is asked for or used.
+# lesson 07's headline recipe (recipes.LESSON_07_SELF_CONDITIONED, course_utils/self_conditioned_gan.py): the training
+# digits are grouped into this many k-means clusters of their pixels, without their labels, and lesson 09's conditional
+# GAN (with lesson 07's weight average) learns to draw each cluster; samples come from clusters drawn as often as they
+# hold training digits, so the generator stays unconditional to its user: no label is asked for or used.
 SELF_CONDITIONED = {"self_conditioned_20": 20, "self_conditioned_50": 50}
 # Variants that change the numbers' precision, not a setting: Keras's mixed policy (weights kept in float32). Run only
 # where the CPU computes bfloat16 natively (environment.native_bfloat16(): AVX512-BF16 or AMX-BF16); elsewhere it is
@@ -86,30 +87,14 @@ PRECISION = {"bfloat16": "mixed_bfloat16"}
 UNSURE_BELOW = 0.9   # a sample whose top class probability is under this counts as one the classifier is unsure of
 
 
-def kmeans_clusters(images, k: int, iterations: int = 30, seed: int = 0) -> np.ndarray:
-    """The k-means cluster (0 .. k-1) of each image, by its pixels: k-means++ starting centres, then ``iterations``
-    rounds of assigning each image to its nearest centre and moving each centre to its images' mean."""
-    x = np.asarray(images, np.float32).reshape(len(images), -1)
-    if not 1 <= k <= len(x):
-        raise ValueError(f"k must be between 1 and the number of images ({len(x)}), got {k}.")
-    rng = np.random.default_rng(seed)
-    centres = [x[rng.integers(len(x))]]
-    nearest = ((x - centres[0]) ** 2).sum(1)   # squared distance of each image to its nearest centre so far
-    for _ in range(k - 1):
-        centres.append(x[rng.choice(len(x), p=nearest / nearest.sum())])
-        nearest = np.minimum(nearest, ((x - centres[-1]) ** 2).sum(1))
-    centres, squared_norms = np.stack(centres), (x ** 2).sum(1)[:, None]   # the images' norms do not change
-    for _ in range(iterations):
-        assigned = (squared_norms - 2 * x @ centres.T + (centres ** 2).sum(1)[None]).argmin(1)
-        centres = np.stack([x[assigned == c].mean(0) if np.any(assigned == c) else centres[c] for c in range(k)])
-    return assigned
-
-
 def recipe_of(name: str):
     """``(recipe, settings changes)`` of variant ``name``; an unknown name is a clear error."""
     if name in SELF_CONDITIONED:
-        return recipes.LESSON_09.variant(f"lesson 09 cGAN on {SELF_CONDITIONED[name]} k-means clusters", None,
-                                         settings={"n_classes": SELF_CONDITIONED[name], "ema_decay": 0.999}), {}
+        headline = recipes.LESSON_07_SELF_CONDITIONED
+        if SELF_CONDITIONED[name] == headline.settings["n_classes"]:
+            return headline, {}
+        return headline.variant(f"{headline.name} on {SELF_CONDITIONED[name]} clusters", None,
+                                settings={"n_classes": SELF_CONDITIONED[name]}), {}
     if name not in VARIANTS:
         raise SystemExit(f"unknown variant {name!r}; the variants are {', '.join([*VARIANTS, *SELF_CONDITIONED])} "
                          "(see --list).")
@@ -134,15 +119,11 @@ def run_trial(name: str, seed: int, images, judge, reference, seconds: float | N
         budget = (training.TimeBudget(seconds) if steps is None
                   else training.TimeBudget(float("inf"), min_steps=steps, max_steps=steps))
         load_before = environment.load_average()
-        if name in SELF_CONDITIONED:   # the clusters are the labels; samples ask for them as often as the data hold them
-            clusters = kmeans_clusters(images, SELF_CONDITIONED[name]).astype(np.int32)
-            trained.train(model, images, clusters, budget=budget, show_progress=False)
-            shares = np.bincount(clusters, minlength=SELF_CONDITIONED[name]) / len(clusters)
-            asked = np.random.default_rng(1).choice(len(shares), size=samples, p=shares)
-            generated = np.asarray(model.generate(asked, seed=1), np.float32)
-        else:
-            trained.train(model, images, budget=budget, show_progress=False)
-            generated = np.asarray(model.generate(samples, seed=1), np.float32)
+        # a self-conditioned recipe makes its own labels, k-means clusters of the images (its labeller); its samples
+        # draw the clusters as often as the data hold them, so every variant samples the same way: generate(n)
+        clusters = trained.labeller(trained.settings, images) if trained.labeller else None
+        trained.train(model, images, clusters, budget=budget, show_progress=False)
+        generated = np.asarray(model.generate(samples, seed=1), np.float32)
     finally:
         keras.config.set_dtype_policy(previous_policy)
     report = metrics.quality_report(judge, generated, reference)

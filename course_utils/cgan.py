@@ -69,10 +69,12 @@ LESSON_09_SETTINGS = {"latent_dim": 64, "n_classes": 10, "embedding_dim": 16, "g
                       "ema_decay": None, "diff_augment": False}
 
 
-def build_lesson_09_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) -> "ConditionalGAN":
+def build_lesson_09_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE, model_class=None) -> "ConditionalGAN":
     """The lesson-09 conditional GAN, compiled with its optimisers (Adam with beta_1 = 0.5 for both players); with
     ``"ema_decay"`` it keeps a weight average of its generator (lesson 07), with ``"diff_augment": True`` its
-    discriminator sees the images through ``augment.DiffAugment`` (``gan.diff_augmented``)."""
+    discriminator sees the images through ``augment.DiffAugment`` (``gan.diff_augmented``). ``model_class`` (a
+    ``ConditionalGAN`` subclass, by default ``ConditionalGAN``) trains the two networks: lesson 07's
+    ``self_conditioned_gan.SelfConditionedGAN`` is built this way."""
     s = training.merge_settings(LESSON_09_SETTINGS, settings)
     generator = build_conditional_generator(s["latent_dim"], s["n_classes"], width=s["g_width"],
                                             embedding_dim=s["embedding_dim"], image_shape=image_shape)
@@ -80,7 +82,7 @@ def build_lesson_09_cgan(settings: dict | None = None, image_shape=IMAGE_SHAPE) 
                                                     image_shape=image_shape)
     if s["diff_augment"]:
         discriminator = diff_augmented(discriminator, image_shape)
-    model = ConditionalGAN(generator, discriminator, ema_decay=s["ema_decay"])
+    model = (model_class or ConditionalGAN)(generator, discriminator, ema_decay=s["ema_decay"])
     model.compile(d_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   g_optimizer=keras.optimizers.Adam(s["learning_rate"], beta_1=s["beta_1"]),
                   label_smoothing=s["label_smoothing"])
@@ -148,6 +150,11 @@ class ConditionalGAN(NonSaturatingGAN):
     def discriminator_input(self, images, labels):
         return [images, labels]
 
+    @property
+    def conditional_sampler(self) -> keras.Model:
+        """The generator ``[z, label] -> image`` that draws the samples: the weight average where there is one."""
+        return super().sampler
+
     def generate(self, labels, seed: int = 0, noise=None) -> np.ndarray:
         """One image in [-1, 1] per requested label. The noise is drawn from ``seed`` (same seed and labels, same
         images), or given as ``noise`` of shape (len(labels), latent_dim) to hold the "style" fixed across classes."""
@@ -158,4 +165,4 @@ class ConditionalGAN(NonSaturatingGAN):
         if noise.shape != (len(labels), self.latent_dim):
             raise ValueError(f"noise must have shape ({len(labels)}, {self.latent_dim}) (one row per label), "
                              f"got {noise.shape}.")
-        return self.sampler([tf.constant(noise), labels], training=False).numpy()
+        return self.conditional_sampler([tf.constant(noise), labels], training=False).numpy()

@@ -24,7 +24,7 @@ from typing import Any, Callable, Mapping
 import keras
 import numpy as np
 
-from . import cgan, checkpoints, datasets, diffusion, gan, training, vae, wgan
+from . import cgan, checkpoints, datasets, diffusion, gan, self_conditioned_gan, training, vae, wgan
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +44,9 @@ class Recipe:
     * ``image_shape``: the images it makes (28x28 grey for lessons 06-17, 32x32 colour for lesson 18).
     * ``n_images``: it trains on the first ``n_images`` training images only (lesson 18's scarce-data GAN); ``None``:
       on all of them. :meth:`training_data` applies it.
+    * ``labeller(settings, images) -> labels``: a conditional model that makes its own labels from the (scaled)
+      images, instead of the data set's (lesson 07's self-conditioned DCGAN: k-means clusters); :meth:`training_data`
+      applies it.
     """
 
     name: str
@@ -59,6 +62,7 @@ class Recipe:
     shuffle_seed: int = 0
     image_shape: tuple[int, int, int] = gan.IMAGE_SHAPE
     n_images: int | None = None
+    labeller: Callable[[Mapping[str, Any], np.ndarray], np.ndarray] | None = None
 
     # ------------------------------------------------------------------ the model
     def build(self, settings: Mapping[str, Any] | None = None, image_shape=None):
@@ -93,10 +97,12 @@ class Recipe:
 
     def training_data(self, images, labels=None):
         """The recipe's training images (uint8, as the loaders return them), scaled (``scale``), and their labels: the
-        first ``n_images`` of them where the recipe trains on fewer."""
+        first ``n_images`` of them where the recipe trains on fewer; for a recipe with a ``labeller``, the labels it
+        makes from the scaled images (the data set's are not used)."""
         images = images[: self.n_images] if self.n_images else images
         labels = None if labels is None else (labels[: self.n_images] if self.n_images else labels)
-        return self.scale(images), labels
+        scaled = self.scale(images)
+        return scaled, (self.labeller(self.settings, scaled) if self.labeller else labels)
 
     def dataset(self, data, labels=None):
         """The ``tf.data`` pipeline the model trains on (``datasets.make_dataset``): shuffled batches of
@@ -193,6 +199,14 @@ LESSON_07 = Recipe(
     name="lesson 07 DCGAN", lesson="07", settings=gan.LESSON_07_SETTINGS, builder=gan.build_lesson_07_dcgan,
     budget_seconds={"mnist": 270, "fashion_mnist": 180}, checkpoint="lesson07_{dataset}_{network}",
     networks={"generator": "sampler"})
+
+# Lesson 07's headline model (issue 15): the DCGAN made self-conditioned, on k-means clusters of the training images
+# (course_utils/self_conditioned_gan.py), trained for the issue's 300 s on each data set.
+LESSON_07_SELF_CONDITIONED = Recipe(
+    name="lesson 07 self-conditioned DCGAN", lesson="07", settings=self_conditioned_gan.LESSON_07_SELF_CONDITIONED_SETTINGS,
+    builder=self_conditioned_gan.build_lesson_07_self_conditioned_dcgan, budget_seconds={"mnist": 300, "fashion_mnist": 300},
+    checkpoint="lesson07_self_conditioned_{dataset}_{network}", networks={"generator": "sampler"}, conditional=True,
+    labeller=self_conditioned_gan.clusters_of)
 
 LESSON_09 = Recipe(
     name="lesson 09 conditional GAN", lesson="09", settings=cgan.LESSON_09_SETTINGS, builder=cgan.build_lesson_09_cgan,
@@ -328,7 +342,7 @@ LESSON_18_AVATARS_64 = LESSON_18_DCGAN.variant(
 
 RECIPES: dict[str, Recipe] = {   # every recipe that ships checkpoints, by their names' common prefix
     recipe.checkpoint.split("{")[0].rstrip("_"): recipe for recipe in (
-        LESSON_06, LESSON_06_DISCRIMINATOR_WINS, LESSON_07, LESSON_08_PLAIN_GAN, LESSON_08_SN_GAN, LESSON_08_WGAN_GP,
+        LESSON_06, LESSON_06_DISCRIMINATOR_WINS, LESSON_07, LESSON_07_SELF_CONDITIONED, LESSON_08_PLAIN_GAN, LESSON_08_SN_GAN, LESSON_08_WGAN_GP,
         LESSON_09, LESSON_10, LESSON_11_2D, LESSON_11_FASHION, *map(lesson_12_beta_vae, LESSON_12_BETAS),
         LESSON_12_CVAE, LESSON_12_CGAN, LESSON_13_MLP_GAN, LESSON_13_DCGAN, LESSON_13_WGAN_GP, LESSON_13_CGAN,
         LESSON_13_VAE, LESSON_13_BETA_VAE, LESSON_13_CVAE, LESSON_17_PIXEL, LESSON_17_LATENT, LESSON_18_DCGAN,

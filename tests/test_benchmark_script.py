@@ -119,19 +119,13 @@ def test_a_variant_trains_with_its_own_batch_size():
         variants.run_trial("batch_128", 0, images, judge=None, reference=None, steps=1)
 
 
-def test_k_means_finds_separate_groups_whatever_their_order():
-    """The self-conditioned variants' clusters: three far-apart groups of 'images' come back as three clusters, each
-    group whole (fails for assignments to the farthest centre, centres that never move, or a lost cluster)."""
-    rng = np.random.default_rng(0)
-    centres = np.array([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0]])
-    truth = rng.integers(0, 3, 300)
-    points = (centres[truth] + rng.normal(0, 0.5, (300, 2))).reshape(300, 1, 2, 1)
-    found = variants.kmeans_clusters(points, 3)
-    assert sorted(np.bincount(found, minlength=3)) == sorted(np.bincount(truth, minlength=3))
-    for group in range(3):
-        assert len(set(found[truth == group])) == 1
-    with pytest.raises(ValueError, match="k must be between 1 and the number of images"):
-        variants.kmeans_clusters(points[:2], 3)
+def test_the_self_conditioned_variants_are_the_lessons_headline_recipe():
+    """self_conditioned_20 measures lesson 07's own headline model; _50 changes only its number of clusters."""
+    recipe, changes = variants.recipe_of("self_conditioned_20")
+    assert recipe is recipes.LESSON_07_SELF_CONDITIONED and changes == {}
+    recipe, changes = variants.recipe_of("self_conditioned_50")
+    assert recipe.settings == {**recipes.LESSON_07_SELF_CONDITIONED.settings, "n_classes": 50} and changes == {}
+    assert recipe.labeller is recipes.LESSON_07_SELF_CONDITIONED.labeller
 
 
 def test_an_unknown_variant_is_a_clear_error():
@@ -155,7 +149,7 @@ def test_a_step_matched_trial_trains_exactly_its_steps_and_scores_its_samples(tm
     for name in ("xla", "r1_0", "hinge", "bfloat16", "self_conditioned_20"):
         trial = variants.run_trial(name, 0, datasets.to_minus_one_one(x_train[:512]), judge,
                                    datasets.to_minus_one_one(x_test[:200]), steps=3, samples=100, grids=tmp_path)
-        expected = variants.VARIANTS.get(name, {"recipe": "lesson 09 cGAN on 20 k-means clusters"})
+        expected = variants.VARIANTS.get(name, {"recipe": recipes.LESSON_07_SELF_CONDITIONED.name})
         assert trial["steps"] == 3 and trial["changes"] == expected, trial
         assert trial["frechet_distance"] > 0 and 0 <= trial["unsure_of_100"] <= 100 and 0 < trial["confidence"] <= 1
         assert (tmp_path / f"{name}_seed0.png").stat().st_size > 1000

@@ -1,5 +1,6 @@
 """Checks for the exercises of lesson 07 (DCGAN): up-sampling layers, updates per second against batch size,
-one-sided label smoothing, the two-player train_step written by the learner, and the R1 penalty computed by hand."""
+one-sided label smoothing, the two-player train_step written by the learner, the R1 penalty computed by hand, and the
+self-conditioned generator's cluster pick from the last noise coordinate."""
 from __future__ import annotations
 
 import math
@@ -300,3 +301,55 @@ def check_5(r1_of) -> bool:
     return wrong(f"got {value:.4g}, expected {expected['right']:.4g}: watch the images on a tf.GradientTape, take the "
                  "gradient of the sum of D's logits with respect to the images, square it, sum over each image's pixels "
                  "and average over the batch.")
+
+
+def _pick_variants(z_last, shares) -> dict:
+    """The right cluster of each noise coordinate and what the typical mistakes give."""
+    from statistics import NormalDist
+
+    u = np.array([NormalDist().cdf(float(v)) for v in z_last])
+    ends = np.cumsum(shares)[:-1] / np.sum(shares)
+    return {"right": (u[:, None] > ends[None]).sum(1),
+            "z itself, not Phi(z)": (np.asarray(z_last)[:, None] > ends[None]).sum(1),
+            "shares, not their running sum": (u[:, None] > (np.asarray(shares)[:-1] / np.sum(shares))[None]).sum(1),
+            "uniform clusters": np.minimum((u * len(shares)).astype(int), len(shares) - 1)}
+
+
+_PICK_HINTS = {
+    "z itself, not Phi(z)": "z_last is normal, not uniform on (0, 1): turn it into u = Phi(z_last) = (1 + erf(z / sqrt 2)) / 2 "
+                            "first, or clusters whose stretch lies near 0 are drawn far too often.",
+    "shares, not their running sum": "compare u with where each cluster's stretch ENDS: the running sum of the shares "
+                                     "(np.cumsum), not the shares themselves.",
+    "uniform clusters": "that draws every cluster equally often: the stretch of each cluster must be as long as its share.",
+}
+
+
+def check_6(pick_cluster) -> bool:
+    """Exercise 6: ``pick_cluster(z_last, shares)`` returns, for each value of the noise's last coordinate, the
+    cluster ``self_conditioned_gan.ClusterChoice`` picks: ``u = Phi(z_last)`` falls in cluster c's stretch of (0, 1)."""
+    if pick_cluster is None:
+        return not_answered("define pick_cluster(z_last, shares) returning one cluster number per value of z_last.")
+    if not callable(pick_cluster):
+        return wrong("pick_cluster is a function: def pick_cluster(z_last, shares): ... return the cluster numbers.")
+    shares = np.array([0.1, 0.4, 0.2, 0.3])
+    z_last = np.random.default_rng(7).standard_normal(200).astype(np.float32)
+    try:
+        answer = pick_cluster(z_last, shares)
+    except Exception as error:   # the learner's code raised: say what, do not crash the lesson
+        return wrong(f"pick_cluster raised {type(error).__name__}: {str(error)[:200]}")
+    if answer is None:
+        return not_answered("complete pick_cluster: it returns None.")
+    answer = np.asarray(answer)
+    if answer.shape != z_last.shape:
+        return wrong(f"one cluster number per value of z_last: expected shape {z_last.shape}, got {answer.shape}.")
+    expected = _pick_variants(z_last, shares)
+    if np.array_equal(answer, expected["right"]):
+        counts = np.bincount(answer.astype(int), minlength=len(shares)) / len(answer)
+        return correct(f"the same clusters as ClusterChoice on 200 draws; drawn {np.round(counts, 2).tolist()} of the "
+                       f"time for shares {shares.tolist()}.")
+    for mistake, hint in _PICK_HINTS.items():
+        if np.array_equal(answer, expected[mistake]):
+            return wrong(hint)
+    agree = np.mean(answer == expected["right"])
+    return wrong(f"{agree:.0%} of the 200 picks agree with ClusterChoice. u = Phi(z_last) is uniform on (0, 1); the cluster "
+                 "is how many of the running sums of the shares (all but the last) lie below u.")

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from course_utils import gan
+from course_utils import gan, self_conditioned_gan
 from course_utils.exercises import lesson_07 as exercises
 
 BCE = keras.losses.BinaryCrossentropy()
@@ -185,4 +185,42 @@ def test_check_5_passes_the_right_penalty_and_the_courses_own(capsys):
 @pytest.mark.parametrize("answer, hint", WRONG_R1)
 def test_check_5_names_each_typical_mistake(capsys, answer, hint):
     assert exercises.check_5(answer) is False
+    assert hint in capsys.readouterr().out
+
+
+# ------------------------------------------------------------------ exercise 6: the cluster pick
+def right_pick(z_last, shares):
+    u = 0.5 * (1 + np.vectorize(math.erf)(np.asarray(z_last, np.float64) / math.sqrt(2)))
+    return np.searchsorted(np.cumsum(shares) / np.sum(shares), u, side="right").clip(max=len(shares) - 1)
+
+
+def layer_pick(z_last, shares):
+    """The course's own layer, fed the value as the last coordinate of a noise vector."""
+    choice = self_conditioned_gan.ClusterChoice(len(shares))
+    choice.shares.assign(np.asarray(shares, np.float32))
+    z = np.stack([np.zeros_like(z_last), z_last], axis=1).astype(np.float32)
+    return np.asarray(choice(z)[1])
+
+
+WRONG_PICKS = [
+    (lambda z, s: (np.asarray(z)[:, None] > np.cumsum(s)[:-1][None]).sum(1), "normal, not uniform"),
+    (lambda z, s: (0.5 * (1 + np.vectorize(math.erf)(np.asarray(z) / math.sqrt(2))))[:, None].__gt__(
+        np.asarray(s)[:-1][None]).sum(1), "running sum"),
+    (lambda z, s: np.minimum((0.5 * (1 + np.vectorize(math.erf)(np.asarray(z) / math.sqrt(2))) * len(s)).astype(int),
+                             len(s) - 1), "equally often"),
+    (lambda z, s: np.zeros(3), "expected shape"),
+    (lambda z, s: None, "returns None"),
+    (lambda z, s: 1 / 0, "ZeroDivisionError"),
+]
+
+
+def test_check_6_passes_the_right_pick_and_the_courses_layer(capsys):
+    assert exercises.check_6(right_pick) is True
+    assert exercises.check_6(layer_pick) is True
+    assert capsys.readouterr().out.count("Correct") == 2
+
+
+@pytest.mark.parametrize("answer, hint", WRONG_PICKS)
+def test_check_6_names_each_typical_mistake(capsys, answer, hint):
+    assert exercises.check_6(answer) is False
     assert hint in capsys.readouterr().out
