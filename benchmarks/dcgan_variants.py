@@ -15,9 +15,9 @@ that ``--grids`` saves). Usage:
     python benchmarks/dcgan_variants.py lesson r1_0 hinge --seconds 120 --seeds 0
     python benchmarks/dcgan_variants.py lesson xla --steps 3000     # step-matched instead of time-matched
 
-The self-conditioned variants (``self_conditioned_20``, ``self_conditioned_50``; run only when named) train lesson 09's
-conditional GAN on k-means clusters of the digits' pixels instead of their labels, and sample clusters as often as
-the data hold them: still a generator that needs no label.
+The self-conditioned variants (``self_conditioned_20``, ``_50`` and ``_100``, lesson 07's headline model; run only when
+named) train lesson 09's conditional GAN on k-means clusters of the digits' pixels instead of their labels, and sample
+clusters as often as the data hold them: still a generator that needs no label.
 
 Trials run one after another (never two at once on two cores); compare only trials of one run, and read the load
 average each line records: above the number of cores, the machine was shared and the step counts are low.
@@ -79,7 +79,7 @@ VARIANTS = {
 # digits are grouped into this many k-means clusters of their pixels, without their labels, and lesson 09's conditional
 # GAN (with lesson 07's weight average) learns to draw each cluster; samples come from clusters drawn as often as they
 # hold training digits, so the generator stays unconditional to its user: no label is asked for or used.
-SELF_CONDITIONED = {"self_conditioned_20": 20, "self_conditioned_50": 50}
+SELF_CONDITIONED = {"self_conditioned_20": 20, "self_conditioned_50": 50, "self_conditioned_100": 100}
 # Variants that change the numbers' precision, not a setting: Keras's mixed policy (weights kept in float32). Run only
 # where the CPU computes bfloat16 natively (environment.native_bfloat16(): AVX512-BF16 or AMX-BF16); elsewhere it is
 # emulated, slower than float32, and skipped.

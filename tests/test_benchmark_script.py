@@ -121,7 +121,7 @@ def test_a_variant_trains_with_its_own_batch_size():
 
 def test_the_self_conditioned_variants_are_the_lessons_headline_recipe():
     """self_conditioned_20 measures lesson 07's own headline model; _50 changes only its number of clusters."""
-    recipe, changes = variants.recipe_of("self_conditioned_20")
+    recipe, changes = variants.recipe_of("self_conditioned_100")
     assert recipe is recipes.LESSON_07_SELF_CONDITIONED and changes == {}
     recipe, changes = variants.recipe_of("self_conditioned_50")
     assert recipe.settings == {**recipes.LESSON_07_SELF_CONDITIONED.settings, "n_classes": 50} and changes == {}
@@ -146,7 +146,7 @@ def test_a_step_matched_trial_trains_exactly_its_steps_and_scores_its_samples(tm
 
     (x_train, _), (x_test, _) = datasets.load_dataset("mnist")[0]
     judge, _ = classifier.train_classifier("mnist")
-    for name in ("xla", "r1_0", "hinge", "bfloat16", "self_conditioned_20"):
+    for name in ("xla", "r1_0", "hinge", "bfloat16", "self_conditioned_100"):
         trial = variants.run_trial(name, 0, datasets.to_minus_one_one(x_train[:512]), judge,
                                    datasets.to_minus_one_one(x_test[:200]), steps=3, samples=100, grids=tmp_path)
         expected = variants.VARIANTS.get(name, {"recipe": recipes.LESSON_07_SELF_CONDITIONED.name})

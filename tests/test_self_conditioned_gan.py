@@ -106,7 +106,7 @@ def test_the_recipe_trains_on_its_own_clusters_not_the_labels():
 
 def test_the_headline_recipe_is_lesson_09s_cgan_with_clusters_and_a_weight_average():
     settings = recipes.LESSON_07_SELF_CONDITIONED.settings
-    assert settings["n_classes"] == 20 and settings["ema_decay"] == 0.999
+    assert settings["n_classes"] == 100 and settings["ema_decay"] == 0.999
     assert {k: v for k, v in settings.items() if k not in ("n_classes", "ema_decay")} == \
         {k: v for k, v in recipes.LESSON_09.settings.items() if k not in ("n_classes", "ema_decay")}
-    assert json.loads(json.dumps(recipes.LESSON_07_SELF_CONDITIONED.checkpoint_settings("mnist")))["n_classes"] == 20
+    assert json.loads(json.dumps(recipes.LESSON_07_SELF_CONDITIONED.checkpoint_settings("mnist")))["n_classes"] == 100
