@@ -141,8 +141,9 @@ class SelfConditionedGAN(ConditionalGAN):
 
 # Lesson 07's headline model: lesson 09's conditional networks on n_clusters k-means clusters of the training images,
 # with lesson 07's weight average; chosen by benchmarks/dcgan_variants.py (issue 15).
-# 100 clusters: on Fashion-MNIST the judge's confidence rose with the number of clusters (20: 0.827-0.840, 50: 0.847-0.849,
-# 100: 0.856 in 300 s, 2026-12-07/08), while MNIST's stayed near 0.97 from 20 to 50 (benchmarks/results/).
+# 100 clusters: on Fashion-MNIST the judge's confidence rose with the number of clusters (300 s each, 2026-12-07/08:
+# 20 gave 0.827-0.840, 50 gave 0.847-0.849, 100 gave 0.847-0.856), while MNIST's stayed near 0.97 from 20 to 100
+# (benchmarks/results/dcgan_variants_*_2026-12-0[78].json).
 LESSON_07_SELF_CONDITIONED_SETTINGS = {**LESSON_09_SETTINGS, "n_classes": 100, "ema_decay": 0.999}   # n_classes: clusters
 
 
