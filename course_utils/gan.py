@@ -355,8 +355,9 @@ class TwoPlayerGAN(keras.Model):
         return self.ema_generator if self.ema_generator is not None else self.generator
 
     def generate(self, n: int, seed: int = 0) -> np.ndarray:
-        """n images in [-1, 1] from fixed noise (the same seed gives the same images), drawn by :attr:`sampler`."""
-        noise = tf.random.stateless_normal((n, self.latent_dim), seed=(seed, 0))
+        """n images in [-1, 1] from fixed noise (the same seed gives the same images), drawn by :attr:`sampler`: noise of
+        as many numbers as the sampler takes (``latent_dim``; one more for lesson 07's self-conditioned sampler)."""
+        noise = tf.random.stateless_normal((n, int(self.sampler.inputs[0].shape[-1])), seed=(seed, 0))
         return self.sampler(noise, training=False).numpy()
 
 

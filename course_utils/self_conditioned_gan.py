@@ -28,7 +28,7 @@ from keras import layers
 
 from . import training
 from .cgan import LESSON_09_SETTINGS, ConditionalGAN, build_lesson_09_cgan
-from .gan import IMAGE_SHAPE
+from .gan import IMAGE_SHAPE, TwoPlayerGAN
 
 
 def kmeans_clusters(images, k: int, iterations: int = 30, seed: int = 0) -> np.ndarray:
@@ -105,6 +105,7 @@ class SelfConditionedGAN(ConditionalGAN):
         super().__init__(generator, discriminator, **kwargs)
         self.cluster_counts = tf.Variable(tf.zeros(self.n_classes), trainable=False, name="cluster_counts")
         self.unconditional = unconditional_sampler(self.conditional_sampler, self.n_classes)
+        self.cluster_choice = self.unconditional.get_layer("cluster_choice")
         self.noise_dim = self.latent_dim + 1
 
     @property
@@ -115,24 +116,23 @@ class SelfConditionedGAN(ConditionalGAN):
     @property
     def cluster_shares(self) -> np.ndarray:
         """How often the sampler draws each cluster (sums to 1)."""
-        shares = self.unconditional.get_layer("cluster_choice").shares.numpy()
+        shares = self.cluster_choice.shares.numpy()
         return shares / shares.sum()
 
     def train_step(self, data):
-        logs = super().train_step(data)
-        _, clusters = self.split_batch(data)
+        logs = super().train_step(data)   # checks the batch's cluster numbers (split_batch) before any network reads them
+        clusters = tf.cast(data[1], tf.int32)
         self.cluster_counts.assign_add(tf.math.bincount(clusters, minlength=self.n_classes, maxlength=self.n_classes,
                                                         dtype=tf.float32))
-        self.unconditional.get_layer("cluster_choice").shares.assign(self.cluster_counts / tf.reduce_sum(self.cluster_counts))
+        self.cluster_choice.shares.assign(self.cluster_counts / tf.reduce_sum(self.cluster_counts))
         return logs
 
     def call(self, z, training=False):
         return self.unconditional(z, training=training)
 
-    def generate(self, n: int, seed: int = 0) -> np.ndarray:
-        """n images in [-1, 1] from fixed noise (the same seed gives the same images): clusters drawn by their shares."""
-        noise = tf.random.stateless_normal((n, self.noise_dim), seed=(seed, 0))
-        return self.sampler(noise, training=False).numpy()
+    # n images from fixed noise, as an unconditional GAN draws them (its noise's last number picks the cluster), not
+    # one per label as ConditionalGAN.generate
+    generate = TwoPlayerGAN.generate
 
     def generate_clusters(self, clusters, seed: int = 0, noise=None) -> np.ndarray:
         """One image in [-1, 1] per cluster number asked for (``ConditionalGAN.generate``, by the same generator)."""
